@@ -1,0 +1,53 @@
+from django.db import models
+
+STATUS_CHOICES = [
+    ("open", "Open"),
+    ("met", "Met"),
+    ("late", "Late"),
+    ("breached", "Breached"),
+    ("not_applicable", "Not applicable"),
+]
+
+
+class Duty(models.Model):
+    """What one agency owes one victim because of one event, under one entitlement.
+
+    Computed by `duties.engine` (a pure function of the case's events) and stored with its
+    deadline, so the overdue sweep is one conditional update over an indexed column.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="duties")
+    victim = models.ForeignKey("victims.Victim", on_delete=models.CASCADE, related_name="duties")
+    trigger_event = models.ForeignKey("journey.Event", on_delete=models.PROTECT,
+                                      related_name="+", db_constraint=False)
+    trigger_type = models.CharField(max_length=60)
+    triggered_at = models.DateTimeField()
+    entitlement = models.CharField(max_length=60)
+    edition = models.CharField(max_length=4)
+    provider = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
+                                 related_name="duties")
+    enhanced = models.BooleanField()
+    basis = models.TextField()
+    due_date = models.DateField(null=True)
+    due_at = models.DateTimeField(null=True)
+    deadline_text = models.CharField(max_length=120)
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    fulfilled_by = models.ForeignKey("journey.Event", null=True, on_delete=models.PROTECT,
+                                     related_name="+", db_constraint=False)
+    fulfilled_at = models.DateTimeField(null=True)
+    reason = models.TextField(blank=True)
+    unverified = models.BooleanField(default=False)
+    evaluated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["trigger_event", "victim", "entitlement"],
+                                    name="one_duty_per_trigger_victim_entitlement"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["provider", "status", "due_at"]),
+            models.Index(fields=["entitlement", "status"]),
+            models.Index(fields=["case"]),
+        ]
+        verbose_name_plural = "duties"

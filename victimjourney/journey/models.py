@@ -1,0 +1,49 @@
+from django.db import models
+
+
+class ImportBatch(models.Model):
+    """One feed imported (from a file, the API or a page): whole or not at all."""
+
+    source = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    lines = models.PositiveIntegerField(default=0)
+    events_new = models.PositiveIntegerField(default=0)
+    events_repeated = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    duties_written = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+
+class Event(models.Model):
+    """A journey event: append-only. A correction is a new `correction.recorded` event.
+
+    The feed's id is the primary key, which makes a re-sent event a no-op; a database trigger
+    refuses updates and deletes (migration 0002).
+    """
+
+    id = models.CharField(primary_key=True, max_length=200)
+    type = models.CharField(max_length=60)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="events")
+    victim_key = models.CharField(max_length=100, blank=True)
+    provider = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
+                                 related_name="+")
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    data = models.JSONField(default=dict)
+    digest = models.CharField(max_length=64)
+    batch = models.ForeignKey(ImportBatch, null=True, on_delete=models.PROTECT,
+                              related_name="events")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case", "occurred_at"]),
+            models.Index(fields=["type", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.type}"

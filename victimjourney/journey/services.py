@@ -1,0 +1,131 @@
+"""Writes to the journey log: storing validated events, idempotently and append-only.
+
+The whole import (events, then the duties they produce) is orchestrated by
+`duties.services.feed_import`; this module stores one chunk of events and reports what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from victimjourney.cases.models import Case
+from victimjourney.core.bulk import copy_rows, is_postgres
+from victimjourney.core.errors import FeedError
+from victimjourney.journey.feed import JourneyEvent, check_batch
+from victimjourney.journey.models import Event, ImportBatch
+from victimjourney.journey.selectors import case_event_ids
+from victimjourney.victims.models import Victim
+
+EVENT_COLUMNS = ("id", "type", "case_id", "victim_key", "provider_id", "occurred_at",
+                 "received_at", "data", "digest", "batch_id", "recorded_at")
+
+
+@dataclass
+class StoredChunk:
+    fresh: list[JourneyEvent] = field(default_factory=list)
+    repeated: int = 0
+    errors: list[FeedError] = field(default_factory=list)
+    case_ids: dict[str, int] = field(default_factory=dict)  # reference -> id, touched cases
+    new_cases: set[str] = field(default_factory=set)  # references created by this chunk
+
+
+def _stored_digests(ids: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 5000):
+        part = ids[start:start + 5000]
+        out.update(Event.objects.filter(id__in=part).values_list("id", "digest"))
+    return out
+
+
+def _victim_keys(reference: str) -> set[str]:
+    return set(Victim.objects.filter(case__reference=reference).values_list("key", flat=True))
+
+
+def events_screen(events: Iterable[JourneyEvent], *, keep_valid: bool) -> StoredChunk:
+    """Split a chunk into fresh events, repeats (same id, same content) and errors.
+
+    Checks against what is stored: an id already stored with other content is an error, and
+    references to victims and events may be satisfied by the stored log.
+    """
+    result = StoredChunk()
+    events = list(events)
+    stored = _stored_digests(list({e.id for e in events}))
+    seen: set[str] = set()
+    candidates = []
+    for ev in events:
+        digest = stored.get(ev.id)
+        if digest is not None:
+            if digest == ev.digest:
+                result.repeated += 1
+            else:
+                result.errors.append(FeedError(
+                    ev.line, "id", f"event id {ev.id!r} is already stored with other content "
+                    "(corrections are new events)", ev.id))
+            continue
+        if ev.id in seen:
+            # The same event twice in one batch: check_batch reports a clash, else a repeat.
+            candidates.append(ev)
+            continue
+        seen.add(ev.id)
+        candidates.append(ev)
+    while True:
+        problems = check_batch(candidates, known_victims=_victim_keys,
+                               known_events=case_event_ids)
+        if not problems or not keep_valid:
+            result.errors.extend(problems)
+            break
+        bad = {p.line for p in problems}
+        result.errors.extend(problems)
+        candidates = [e for e in candidates if e.line not in bad]
+    unique: dict[str, JourneyEvent] = {}
+    for ev in candidates:
+        if ev.id in unique:
+            result.repeated += 1
+        else:
+            unique[ev.id] = ev
+    result.fresh = list(unique.values())
+    return result
+
+
+def cases_ensure(events: list[JourneyEvent], chunk: StoredChunk) -> None:
+    """Find or create the cases of a chunk's events (never silently for an unknown force)."""
+    refs = {e.case for e in events}
+    existing = dict(Case.objects.filter(reference__in=refs).values_list("reference", "id"))
+    missing = refs - existing.keys()
+    if missing:
+        first: dict[str, JourneyEvent] = {}
+        for ev in sorted(events, key=lambda e: (e.occurred_at, e.id)):
+            if ev.case in missing and (ev.case not in first or (
+                    ev.type == "crime.reported" and first[ev.case].type != "crime.reported")):
+                first[ev.case] = ev
+        created = Case.objects.bulk_create([
+            Case(reference=ref,
+                 force_id=first[ref].provider if first[ref].provider.startswith("police:")
+                 else None,
+                 offence=str(first[ref].data.get("offence", ""))[:200]
+                 if first[ref].type == "crime.reported" else "",
+                 reported_at=first[ref].occurred_at if first[ref].type == "crime.reported"
+                 else None)
+            for ref in sorted(missing)
+        ])
+        for case in created:
+            existing[case.reference] = case.pk
+        chunk.new_cases |= missing
+    chunk.case_ids.update(existing)
+
+
+def events_insert(events: list[JourneyEvent], *, case_ids: dict[str, int], batch: ImportBatch,
+                  recorded_at) -> int:
+    rows = (
+        (e.id, e.type, case_ids[e.case], e.victim or "", e.provider, e.occurred_at,
+         e.received_at, e.data, e.digest, batch.pk, recorded_at)
+        for e in events
+    )
+    if is_postgres():
+        return copy_rows(Event._meta.db_table, EVENT_COLUMNS, rows)
+    objs = [Event(id=r[0], type=r[1], case_id=r[2], victim_key=r[3], provider_id=r[4],
+                  occurred_at=r[5], received_at=r[6], data=r[7], digest=r[8], batch_id=r[9],
+                  recorded_at=r[10]) for r in rows]
+    Event.objects.bulk_create(objs, batch_size=2000)
+    return len(objs)
