@@ -301,7 +301,8 @@ def evaluate_case(
     orgs: Mapping[str, OrganisationRef],
 ) -> CaseEvaluation:
     """Every duty owed on one case as of AS_OF (events after AS_OF are not yet known)."""
-    known = [e for e in events if e.occurred_at <= as_of]
+    # An event sent twice is one event (ids are unique; the importer rejects clashes).
+    known = list({e.id: e for e in events if e.occurred_at <= as_of}.values())
     ordered = sorted(apply_corrections(known), key=lambda e: (e.occurred_at, e.id))
     case_ref = ordered[0].case if ordered else ""
     index = _CaseIndex(ordered)
