@@ -15,7 +15,8 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 _DEV_SECRET = "insecure-development-key-only-used-when-DJANGO_DEBUG-is-true"  # noqa: S105
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", default=_DEV_SECRET if DEBUG else None)
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
-    raise EnvironmentError_("DJANGO_SECRET_KEY must be set to a real secret when DJANGO_DEBUG is off")
+    raise EnvironmentError_(
+        "DJANGO_SECRET_KEY must be set to a real secret when DJANGO_DEBUG is off")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 

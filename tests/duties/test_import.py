@@ -171,5 +171,6 @@ def test_the_import_command_stores_the_gwent_cases_and_fails_loudly_on_bad_input
     assert statuses == {"met": 13, "late": 8, "breached": 8}
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x1", "type": "nope"}\n')
-    with pytest.raises(CommandError, match=r"line 1 \(event x1\), field case: required field is missing"):
+    with pytest.raises(CommandError,
+                       match=r"line 1 \(event x1\), field case: required field is missing"):
         call_command("import", str(bad), "--quiet")

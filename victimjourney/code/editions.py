@@ -110,7 +110,8 @@ _SPECS: list[dict[str, Any]] = [
                                 provenance=("P", "O"))}),
     dict(id="specialist_support_referral", title="Offer of referral to specialist support",
          stage=2, provider="police",
-         triggers=(T("needs_assessment.completed", when=(C("specialist_support_needed", "true"),)),),
+         triggers=(T("needs_assessment.completed",
+                     when=(C("specialist_support_needed", "true"),)),),
          action="Offer the victim referral to specialist support services and tell them about "
                 "support at court such as special measures.",
          enhanced=untimed(), standard=untimed(),

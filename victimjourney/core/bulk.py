@@ -36,7 +36,7 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
     """COPY rows into a PostgreSQL table (text format). Returns the number of rows."""
     count = 0
     buffer: list[str] = []
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 (names are ours)
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
             buffer.append("\t".join([_text(v) for v in row]))

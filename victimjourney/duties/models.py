@@ -51,3 +51,6 @@ class Duty(models.Model):
             models.Index(fields=["case"]),
         ]
         verbose_name_plural = "duties"
+
+    def __str__(self) -> str:
+        return f"{self.entitlement} for {self.victim_id}: {self.status}"

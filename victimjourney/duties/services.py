@@ -60,7 +60,7 @@ def _chunks(lines: Iterable[str], size: int) -> Iterator[tuple[int, list[str]]]:
     chunk: list[str] = []
     start = 1
     number = 0
-    for number, text in enumerate(lines, start=1):  # noqa: B007
+    for number, text in enumerate(lines, start=1):
         chunk.append(text)
         if len(chunk) >= size:
             yield start, chunk
@@ -236,16 +236,16 @@ def projections_refresh(items: list[tuple[int, CaseEvaluation]], now: dt.datetim
         for result in evaluation.duties:
             row = dict(zip(DUTY_COLUMNS, _duty_row(case_id, victim_ids[result.victim], result,
                                                    now), strict=True))
-            key = (result.trigger_event, victim_ids[result.victim], result.entitlement)
-            fresh_keys.add(key)
-            if key in current:
-                duty = current[key]
+            natural = (result.trigger_event, victim_ids[result.victim], result.entitlement)
+            fresh_keys.add(natural)
+            if natural in current:
+                duty = current[natural]
                 for name, value in row.items():
                     setattr(duty, name, value)
                 to_update.append(duty)
             else:
                 to_create.append(Duty(**row))
-        stale = [d.pk for k, d in current.items() if k not in fresh_keys]
+        stale = [d.pk for natural, d in current.items() if natural not in fresh_keys]
         if stale:
             Duty.objects.filter(pk__in=stale).delete()
         Duty.objects.bulk_create(to_create)

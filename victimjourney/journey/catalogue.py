@@ -92,7 +92,8 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
        crime_reference=S),
     _t("crime.cancelled", 1, "The crime record was cancelled (no-crimed).",
        reason=Field("str", required=True), correct=Field("bool", doc="judged correct on audit")),
-    _t("victim.identified", 1, "A victim (or a person exercising a victim's rights) was identified.",
+    _t("victim.identified", 1,
+       "A victim (or a person exercising a victim's rights) was identified.",
        victim=True,
        kind=Field("enum", required=True, choices=VICTIM_KINDS),
        name=S, date_of_birth=Field("date"), contact=Field("object"),
@@ -235,4 +236,6 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
                                        "data fields of the corrected event")),
 )}
 
-TOP_LEVEL_FIELDS = ("id", "type", "case", "provider", "occurred_at", "received_at", "victim", "data")
+TOP_LEVEL_FIELDS = (
+    "id", "type", "case", "provider", "occurred_at", "received_at", "victim", "data",
+)

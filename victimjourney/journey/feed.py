@@ -119,9 +119,8 @@ def _check_field(value: Any, spec: Field, line: int, name: str, eid: str | None,
                                     f"{item!r} is not one of {', '.join(spec.choices)}", eid)
             elif not isinstance(item, str):
                 raise FeedError(line, f"{name}[{i}]", f"expected a string, got {item!r}", eid)
-    elif kind == "object":
-        if not isinstance(value, dict):
-            raise FeedError(line, name, f"expected an object, got {value!r}", eid)
+    elif kind == "object" and not isinstance(value, dict):
+        raise FeedError(line, name, f"expected an object, got {value!r}", eid)
 
 
 def parse_event(raw: Any, line: int, orgs: Collection[str]) -> JourneyEvent:
@@ -239,15 +238,15 @@ def check_batch(
     stored_victims: dict[str, Collection[str]] = {}
     stored_events: dict[str, Collection[str]] = {}
     for ev in events:
-        if ev.victim is not None and ev.type != "victim.identified":
-            if ev.victim not in victims.get(ev.case, ()):
-                if ev.case not in stored_victims:
-                    stored_victims[ev.case] = known_victims(ev.case)
-                if ev.victim not in stored_victims[ev.case]:
-                    errors.append(FeedError(
-                        ev.line, "victim",
-                        f"victim {ev.victim!r} is not on case {ev.case!r} "
-                        "(no victim.identified for it)", ev.id))
+        if (ev.victim is not None and ev.type != "victim.identified"
+                and ev.victim not in victims.get(ev.case, ())):
+            if ev.case not in stored_victims:
+                stored_victims[ev.case] = known_victims(ev.case)
+            if ev.victim not in stored_victims[ev.case]:
+                errors.append(FeedError(
+                    ev.line, "victim",
+                    f"victim {ev.victim!r} is not on case {ev.case!r} "
+                    "(no victim.identified for it)", ev.id))
         for name in VICTIM_REF_FIELDS[ev.type]:
             ref = ev.data.get(name)
             if ref is not None and ref not in victims.get(ev.case, ()):

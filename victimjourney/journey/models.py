@@ -17,6 +17,9 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-started_at"]
 
+    def __str__(self) -> str:
+        return f"{self.source} ({self.started_at:%Y-%m-%d %H:%M})"
+
 
 class Event(models.Model):
     """A journey event: append-only. A correction is a new `correction.recorded` event.

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from victimjourney.journey.feed import JourneyEvent
 from victimjourney.journey.models import Event
 
 
-def event_as_journey(row: Event | dict, case_ref: str) -> JourneyEvent:
-    get = row.get if isinstance(row, dict) else row.__dict__.get
+def event_as_journey(row: Mapping[str, Any], case_ref: str) -> JourneyEvent:
+    """An engine event from a stored row (a `.values()` dict)."""
     return JourneyEvent(
-        id=get("id"), type=get("type"), case=case_ref,
-        provider=get("provider_id"), occurred_at=get("occurred_at"),
-        received_at=get("received_at"), victim=get("victim_key") or None,
-        data=get("data") or {}, digest=get("digest"),
+        id=row["id"], type=row["type"], case=case_ref,
+        provider=row["provider_id"], occurred_at=row["occurred_at"],
+        received_at=row["received_at"], victim=row["victim_key"] or None,
+        data=row["data"] or {}, digest=row["digest"],
     )
 
 

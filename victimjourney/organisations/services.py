@@ -12,6 +12,7 @@ from victimjourney.organisations.reference import KINDS, shipped_organisations
 
 EXTENSIBLE_KINDS = ("court", "yot", "prison")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_WALES = {"dyfed-powys", "gwent", "north-wales", "south-wales"}
 
 
 def reference_load() -> int:
@@ -34,26 +35,36 @@ def reference_load() -> int:
     return created
 
 
-def organisation_add(*, code: str, name: str, force: str = "") -> Organisation:
-    """Add a court, youth offending team or prison (the lists an administrator extends)."""
+def organisation_validate(*, code: str, name: str, force: str = "") -> tuple[str, str]:
+    """Check a new court, youth offending team or prison; return its kind and country.
+
+    Raises ValueError naming what is wrong.
+    """
     kind, _, slug = code.partition(":")
     if kind not in EXTENSIBLE_KINDS:
-        raise DomainError(
+        raise ValueError(
             f"organisation code {code!r}: only {', '.join(k + ':' for k in EXTENSIBLE_KINDS)} "
             "codes can be added; forces, CPS areas, Witness Care Units and probation regions "
             "are fixed reference data"
         )
     if not _SLUG.match(slug):
-        raise DomainError(f"organisation code {code!r}: the part after '{kind}:' must be "
-                          "lowercase letters, digits and single hyphens")
+        raise ValueError(f"organisation code {code!r}: the part after '{kind}:' must be "
+                         "lowercase letters, digits and single hyphens")
     if not name.strip():
-        raise DomainError("an organisation needs a name")
+        raise ValueError("an organisation needs a name")
     if force and not Organisation.objects.filter(code=f"police:{force}").exists():
-        raise DomainError(f"unknown police force {force!r}")
+        raise ValueError(f"unknown police force {force!r}")
     if Organisation.objects.filter(code=code).exists():
-        raise DomainError(f"organisation {code!r} already exists")
-    country = "Wales" if force in {"dyfed-powys", "gwent", "north-wales", "south-wales"} else (
-        "England")
+        raise ValueError(f"organisation {code!r} already exists")
     assert kind in KINDS
+    return kind, "Wales" if force in _WALES else "England"
+
+
+def organisation_add(*, code: str, name: str, force: str = "") -> Organisation:
+    """Add a court, youth offending team or prison (the lists an administrator extends)."""
+    try:
+        kind, country = organisation_validate(code=code, name=name, force=force)
+    except ValueError as exc:
+        raise DomainError(str(exc)) from None
     return Organisation.objects.create(code=code, kind=kind, name=name.strip(), force=force,
                                        country=country)

@@ -52,7 +52,7 @@ class ForceBehaviour:
 def force_behaviours(seed: int) -> dict[str, ForceBehaviour]:
     rng = random.Random(seed * 7919 + 17)
     out = {}
-    for code, org in sorted(shipped_organisations().items()):
+    for _code, org in sorted(shipped_organisations().items()):
         if org.kind == "police":
             on_time = round(rng.uniform(0.45, 0.9), 3)
             late = round(rng.uniform(0.05, 1 - on_time), 3)
@@ -179,7 +179,8 @@ def _journey(c: _Case, rng: random.Random, start: dt.datetime,
             at += dt.timedelta(days=rng.randint(1, 30))
             cps_area = shipped_organisations()[f"police:{c.force}"].cps_area
             if rng.random() < 0.15:
-                decision = c.add("cps.decision", at, cps_area, data={"decision": "no_further_action"})
+                decision = c.add("cps.decision", at, cps_area,
+                                 data={"decision": "no_further_action"})
                 c.respond(decision, at, 1, provider=cps_area)
             else:
                 c.add("cps.decision", at, cps_area, data={"decision": "charge"})

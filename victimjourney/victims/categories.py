@@ -135,13 +135,15 @@ def derived_changes(victim: VictimFacts, crime: CrimeFacts | None,
     if victim.kind == "business":
         return out
     if victim.kind == "bereaved_close_relative":
-        out.append(CategoryChange(victim.identified_at, "bereaved_close_relative", "applies",
-                                  "the victim is a close relative bereaved by criminal conduct", "derived",
-                                  victim.identified_by))
+        out.append(CategoryChange(
+            victim.identified_at, "bereaved_close_relative", "applies",
+            "the victim is a close relative bereaved by criminal conduct", "derived",
+            victim.identified_by))
     if crime is None or crime_event is None:
         return out
     at = max(victim.identified_at, crime_event[1])
-    source_event = victim.identified_by if victim.identified_at >= crime_event[1] else crime_event[0]
+    known_later = victim.identified_at >= crime_event[1]
+    source_event = victim.identified_by if known_later else crime_event[0]
     if victim.date_of_birth and crime.offence_date and victim.kind == "person":
         age = age_on(victim.date_of_birth, crime.offence_date)
         if age < 18:

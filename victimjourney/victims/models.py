@@ -48,3 +48,6 @@ class CategoryRecord(models.Model):
     class Meta:
         ordering = ["victim_id", "effective_at", "id"]
         indexes = [models.Index(fields=["category", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.state} from {self.effective_at:%Y-%m-%d}"

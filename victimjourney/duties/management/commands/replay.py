@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -62,5 +63,7 @@ class Command(BaseCommand):
                           d.edition, org.name if org else d.provider,
                           d.due_date.isoformat() if d.due_date else d.deadline_text,
                           d.status, d.fulfilled_by or "")
-        Console(file=self.stdout, width=160).print(table)
+        buffer = io.StringIO()
+        Console(file=buffer, width=160).print(table)
+        self.stdout.write(buffer.getvalue(), ending="")
         self.stdout.write("* part of the rule is UNVERIFIED against the Code's text")
