@@ -213,7 +213,7 @@ _SPECS: list[dict[str, Any]] = [
          triggers=(T("victim.identified", when=(C("kind", "eq", "bereaved_close_relative"),)),),
          action="Assign a Family Liaison Officer to the bereaved family.",
          enhanced=untimed("as soon as possible"), standard=untimed("as soon as possible"),
-         eligibility=Eligibility(kinds=("bereaved_close_relative", "family_spokesperson")),
+         eligibility=Eligibility(kinds=("bereaved_close_relative",)),
          evidence=Evidence(contact=False, event_types=("family_liaison.assigned",)),
          editions={e: dict(citation=f"Victims' Code {e}, bereaved close relatives",
                            provenance=("O", "UNVERIFIED"),
@@ -267,7 +267,7 @@ _SPECS: list[dict[str, Any]] = [
          provider="police",
          triggers=(T("right_to_review.requested", when=(C("scheme", "eq", "police"),)),),
          action="Acknowledge the victim's request for a review of the police decision.",
-         enhanced=wd(10), standard=wd(10),
+         enhanced=wd(10, "received"), standard=wd(10, "received"),
          editions={e: dict(citation="NPCC Victims' Right to Review scheme (Victims' Code "
                                     f"{e})", provenance=("O",))
                    for e in ("2015", "2020")}),
@@ -311,8 +311,9 @@ _SPECS: list[dict[str, Any]] = [
                                 right="6", provenance=("P",))}),
     dict(id="cps_meeting_on_decision", title="Meeting to explain a CPS decision", stage=4,
          provider="cps",
+         # (b) substantially alter a charge, (c) discontinue, (d) offer no evidence.
          triggers=(T("cps.decision", when=(C("decision", "in", (
-             "alter_charge", "discontinue", "accept_plea_other_charge", "offer_no_evidence")),)),),
+             "alter_charge", "discontinue", "offer_no_evidence")),)),),
          action="Offer the bereaved family (or victim in a specified case) a meeting to explain "
                 "the decision, or explain why a meeting will not take place.",
          enhanced=untimed(), standard=untimed(),

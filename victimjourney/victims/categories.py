@@ -3,6 +3,7 @@
 Derived where the Code allows (victims-code.md §1.3-1.8):
 - vulnerable: under 18 on the date of the offence (from date of birth; §1.6(a), §1.8);
 - most_serious_crime: domestic abuse, hate crime, sexual offences and the rest of the §1.4 list;
+- intimidated: the complainant in a sexual offence (YJCEA 1999 s.17(4), §1.7);
 - bereaved_close_relative: a close relative bereaved by criminal conduct (§1.2, §1.4 item 1);
 - a parent, guardian or family spokesperson exercises the rights of the victim they act for, so
   they take that victim's categories.
@@ -27,7 +28,9 @@ MOST_SERIOUS_KEYWORDS = (
     ("false imprisonment", "false imprisonment"),
     ("arson endangering life", "arson with intent to endanger life"),
     ("arson with intent to endanger life", "arson with intent to endanger life"),
-    ("with intent", "wounding or causing grievous bodily harm with intent"),
+    ("wounding with intent", "wounding or causing grievous bodily harm with intent"),
+    ("grievous bodily harm with intent", "wounding or causing grievous bodily harm with intent"),
+    ("gbh with intent", "wounding or causing grievous bodily harm with intent"),
     ("section 18", "wounding or causing grievous bodily harm with intent"),
 )
 VIOLENT_OR_SEXUAL_KEYWORDS = (
@@ -152,6 +155,13 @@ def derived_changes(victim: VictimFacts, crime: CrimeFacts | None,
                 f"the victim was under 18 on the offence date (aged {age} on "
                 f"{crime.offence_date.isoformat()})",
                 "derived", source_event))
+    if crime.sexual_offence and victim.kind == "person":
+        # YJCEA 1999 s.17(4): a complainant in a sexual offence is eligible for assistance as
+        # an intimidated witness unless they say they do not want to be (victims-code.md §1.7).
+        out.append(CategoryChange(
+            at, "intimidated", "applies",
+            "the victim is the complainant in a sexual offence (YJCEA 1999 s.17(4))",
+            "derived", source_event))
     if crime.most_serious_reason and victim.kind != "bereaved_close_relative":
         out.append(CategoryChange(
             at, "most_serious_crime", "applies",
