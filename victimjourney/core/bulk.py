@@ -2,48 +2,70 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
 from django.db import connection
+from psycopg.types.json import Jsonb
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
+def _dumps(value: Any) -> str:
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # integers beyond 64 bits: rare, and slower
+        import json
 
-def _text(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_ESCAPES)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_ESCAPES)
-    return str(value)
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """COPY rows into a PostgreSQL table (text format). Returns the number of rows."""
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+              json_columns: Sequence[str] = ()) -> int:
+    """COPY rows into a PostgreSQL table; JSON_COLUMNS hold dicts or lists. Returns the count.
+
+    psycopg adapts each value in C (`write_row`), about twice as fast as formatting text here.
+    """
+    json_at = [columns.index(name) for name in json_columns]
     count = 0
-    buffer: list[str] = []
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
-            buffer.append("\t".join([_text(v) for v in row]))
+            if json_at:
+                row = list(row)
+                for i in json_at:
+                    row[i] = Jsonb(row[i], _dumps)
+            copy.write_row(row)
             count += 1
-            if len(buffer) >= 2000:
-                copy.write("\n".join(buffer) + "\n")
-                buffer.clear()
-        if buffer:
-            copy.write("\n".join(buffer) + "\n")
     return count
+
+
+def insert_returning(table: str, columns: Sequence[tuple[str, str]],
+                     rows: Sequence[Sequence[Any]], returning: Sequence[str]) -> list[tuple]:
+    """INSERT many rows in one statement (one array per column) and return RETURNING columns.
+
+    COLUMNS are (name, PostgreSQL type); a jsonb column is sent as text and cast. Rows come
+    back in no guaranteed order: return a natural key alongside the id.
+    """
+    if not rows:
+        return []
+    names = [name for name, _ in columns]
+    arrays = [list(values) for values in zip(*rows, strict=True)]
+    params = []
+    for (_, pgtype), values in zip(columns, arrays, strict=True):
+        if pgtype == "jsonb":
+            params.append([None if v is None else _dumps(v) for v in values])
+        else:
+            params.append(values)
+    unnest = ", ".join(f"%s::{'text' if t == 'jsonb' else t}[]" for _, t in columns)
+    select = ", ".join(f"c{i}::jsonb" if t == "jsonb" else f"c{i}"
+                       for i, (_, t) in enumerate(columns))
+    alias = ", ".join(f"c{i}" for i in range(len(columns)))
+    sql = (f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} "  # noqa: S608
+           f"FROM unnest({unnest}) AS u({alias}) RETURNING {', '.join(returning)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())

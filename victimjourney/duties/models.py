@@ -18,14 +18,16 @@ class Duty(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="duties")
     victim = models.ForeignKey("victims.Victim", on_delete=models.CASCADE, related_name="duties")
+    # Indexed by the unique constraint below (trigger_event first).
     trigger_event = models.ForeignKey("journey.Event", on_delete=models.PROTECT,
-                                      related_name="+", db_constraint=False)
+                                      related_name="+", db_constraint=False, db_index=False)
     trigger_type = models.CharField(max_length=60)
     triggered_at = models.DateTimeField()
     entitlement = models.CharField(max_length=60)
     edition = models.CharField(max_length=4)
+    # Checked on the way in (see journey.Event.provider); no database-level key check.
     provider = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
-                                 related_name="duties")
+                                 related_name="duties", db_constraint=False, db_index=False)
     enhanced = models.BooleanField()
     basis = models.TextField()
     due_date = models.DateField(null=True)
@@ -33,7 +35,7 @@ class Duty(models.Model):
     deadline_text = models.CharField(max_length=120)
     status = models.CharField(max_length=20, choices=STATUS_CHOICES)
     fulfilled_by = models.ForeignKey("journey.Event", null=True, on_delete=models.PROTECT,
-                                     related_name="+", db_constraint=False)
+                                     related_name="+", db_constraint=False, db_index=False)
     fulfilled_at = models.DateTimeField(null=True)
     reason = models.TextField(blank=True)
     unverified = models.BooleanField(default=False)
@@ -45,10 +47,12 @@ class Duty(models.Model):
                                     name="one_duty_per_trigger_victim_entitlement"),
         ]
         indexes = [
-            models.Index(fields=["status", "due_at"]),
-            models.Index(fields=["provider", "status", "due_at"]),
+            # Open duties only: what the sweep and "my duties" read, a fraction of the table.
+            models.Index(fields=["due_at"], condition=models.Q(status="open"),
+                         name="duty_open_by_due"),
+            models.Index(fields=["provider", "due_at"], condition=models.Q(status="open"),
+                         name="duty_open_by_provider"),
             models.Index(fields=["entitlement", "status"]),
-            models.Index(fields=["case"]),
         ]
         verbose_name_plural = "duties"
 

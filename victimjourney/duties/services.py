@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from victimjourney.core import clock
-from victimjourney.core.bulk import copy_rows, is_postgres
+from victimjourney.core.bulk import copy_rows, insert_returning, is_postgres
 from victimjourney.core.errors import FeedError, FeedErrors
 from victimjourney.duties.engine import CaseEvaluation, DutyResult, evaluate_case
 from victimjourney.duties.models import Duty
@@ -38,6 +38,8 @@ from victimjourney.victims.categories import in_force
 from victimjourney.victims.models import CategoryRecord, Victim
 
 MAX_ERRORS = 1000
+CATEGORY_COLUMNS = ("victim_id", "category", "state", "reason", "source", "confirmed_by",
+                    "effective_at", "event_id")
 DUTY_COLUMNS = (
     "case_id", "victim_id", "trigger_event_id", "trigger_type", "triggered_at", "entitlement",
     "edition", "provider_id", "enhanced", "basis", "due_date", "due_at", "deadline_text",
@@ -52,8 +54,8 @@ class ImportResult:
     events_new: int = 0
     events_repeated: int = 0
     rejected: int = 0
-    duties_written: int = 0
-    cases: int = 0
+    duties_written: int = 0  # duties created, changed or removed
+    cases: int = 0  # cases created
 
 
 def _chunks(lines: Iterable[str], size: int) -> Iterator[tuple[int, list[str]]]:
@@ -89,6 +91,11 @@ def feed_import(
     errors: list[FeedError] = []
     digest = hashlib.sha256()
     with transaction.atomic():
+        if is_postgres():
+            # Check foreign keys row by row rather than queueing millions of checks (and their
+            # memory) for the commit.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         batch = ImportBatch.objects.create(source=source[:500], started_at=now)
         result = ImportResult(batch_id=batch.pk)
         failing = False
@@ -151,7 +158,7 @@ def _store(fresh: list[JourneyEvent], batch: ImportBatch, orgs: dict[str, Organi
     new = [(chunk.case_ids[e.case], e) for e in evaluations if e.case in chunk.new_cases]
     old = [(chunk.case_ids[e.case], e) for e in evaluations if e.case not in chunk.new_cases]
     written = projections_create(new, now) + projections_refresh(old, now)
-    return written, len(touched)
+    return written, len(chunk.new_cases)
 
 
 def _category_rows(victim_id: int, evaluation: CaseEvaluation, key: str) -> list[CategoryRecord]:
@@ -185,18 +192,32 @@ def projections_create(items: list[tuple[int, CaseEvaluation]], now: dt.datetime
     """Victims, category history and duties of cases new to the database."""
     if not items:
         return 0
-    victims = []
-    for case_id, evaluation in items:
-        for key in sorted(evaluation.victims):
-            victims.append(Victim(case_id=case_id, key=key,
-                                  **_victim_fields(evaluation, key, now)))
-    Victim.objects.bulk_create(victims, batch_size=2000)
-    ids = {(v.case_id, v.key): v.pk for v in victims}
+    victims = [(case_id, key, _victim_fields(evaluation, key, now))
+               for case_id, evaluation in items for key in sorted(evaluation.victims)]
+    if is_postgres():
+        columns = [("case_id", "bigint"), ("key", "text"), ("kind", "text"), ("name", "text"),
+                   ("date_of_birth", "date"), ("on_behalf_of", "text"), ("language", "text"),
+                   ("contact", "jsonb"), ("identified_at", "timestamptz"),
+                   ("enhanced_now", "boolean")]
+        returned = insert_returning(
+            Victim._meta.db_table, columns,
+            [(case_id, key, *(fields[name] for name, _ in columns[2:]))
+             for case_id, key, fields in victims],
+            returning=("case_id", "key", "id"))
+        ids = {(case_id, key): pk for case_id, key, pk in returned}
+    else:
+        objs = [Victim(case_id=case_id, key=key, **fields) for case_id, key, fields in victims]
+        Victim.objects.bulk_create(objs, batch_size=2000)
+        ids = {(v.case_id, v.key): v.pk for v in objs}
     categories = []
     for case_id, evaluation in items:
         for key in evaluation.victims:
             categories.extend(_category_rows(ids[(case_id, key)], evaluation, key))
-    CategoryRecord.objects.bulk_create(categories, batch_size=2000)
+    if is_postgres():
+        copy_rows(CategoryRecord._meta.db_table, CATEGORY_COLUMNS,
+                  ([getattr(c, name) for name in CATEGORY_COLUMNS] for c in categories))
+    else:
+        CategoryRecord.objects.bulk_create(categories, batch_size=2000)
     rows = [_duty_row(case_id, ids[(case_id, d.victim)], d, now)
             for case_id, evaluation in items for d in evaluation.duties]
     _duties_insert(rows)
@@ -213,7 +234,8 @@ def _duties_insert(rows: list[tuple]) -> None:
 
 def projections_refresh(items: list[tuple[int, CaseEvaluation]], now: dt.datetime) -> int:
     """Re-project cases already stored: victims updated in place, duties upserted by their
-    natural key (trigger, victim, entitlement) so a duty keeps its id, stale duties removed."""
+    natural key (trigger, victim, entitlement) so a duty keeps its id, stale duties removed.
+    Returns the number of duties created, changed or removed."""
     written = 0
     for case_id, evaluation in items:
         existing = {v.key: v for v in Victim.objects.filter(case_id=case_id)}
@@ -240,9 +262,12 @@ def projections_refresh(items: list[tuple[int, CaseEvaluation]], now: dt.datetim
             fresh_keys.add(natural)
             if natural in current:
                 duty = current[natural]
-                for name, value in row.items():
-                    setattr(duty, name, value)
-                to_update.append(duty)
+                changed = any(getattr(duty, name) != value for name, value in row.items()
+                              if name != "evaluated_at")
+                if changed:
+                    for name, value in row.items():
+                        setattr(duty, name, value)
+                    to_update.append(duty)
             else:
                 to_create.append(Duty(**row))
         stale = [d.pk for natural, d in current.items() if natural not in fresh_keys]
@@ -253,7 +278,7 @@ def projections_refresh(items: list[tuple[int, CaseEvaluation]], now: dt.datetim
             names = [c.removesuffix("_id") if c.endswith("_id") else c for c in DUTY_COLUMNS
                      if c not in ("case_id", "victim_id", "trigger_event_id", "entitlement")]
             Duty.objects.bulk_update(to_update, names)
-        written += len(evaluation.duties)
+        written += len(to_create) + len(to_update) + len(stale)
     return written
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from victimjourney.core.errors import FeedError
 from victimjourney.journey.catalogue import EVENT_TYPES, TOP_LEVEL_FIELDS, Field
 
@@ -57,11 +59,14 @@ def event_digest(
     Instants are compared as instants (the same moment written with another offset is the same
     content), and `received_at` left out equals `received_at` given as `occurred_at`.
     """
-    canonical = json.dumps(
-        [type, case, provider, occurred_at.timestamp(), received_at.timestamp(), victim, data],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    content = [type, case, provider, occurred_at.timestamp(), received_at.timestamp(), victim,
+               data]
+    try:
+        canonical = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # integers beyond 64 bits: rare, and slower
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False).encode()
+    return hashlib.sha256(canonical).hexdigest()
 
 
 def _instant(value: Any, line: int, name: str, event_id: str | None) -> dt.datetime:
@@ -188,8 +193,8 @@ def parse_lines(
         if not text.strip():
             continue
         try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as exc:
+            raw = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
             errors.append(FeedError(number, "(line)", f"not valid JSON: {exc.msg}"))
             continue
         try:

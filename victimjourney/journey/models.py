@@ -30,16 +30,20 @@ class Event(models.Model):
 
     id = models.CharField(primary_key=True, max_length=200)
     type = models.CharField(max_length=60)
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="events")
+    # Indexed by (case, occurred_at) below.
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="events",
+                             db_index=False)
     victim_key = models.CharField(max_length=100, blank=True)
+    # Provider codes are checked against the organisations on the way in, and organisations are
+    # never deleted, so the hot bulk path skips a database-level check of this key.
     provider = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
-                                 related_name="+")
+                                 related_name="+", db_constraint=False, db_index=False)
     occurred_at = models.DateTimeField()
     received_at = models.DateTimeField()
     data = models.JSONField(default=dict)
     digest = models.CharField(max_length=64)
     batch = models.ForeignKey(ImportBatch, null=True, on_delete=models.PROTECT,
-                              related_name="events")
+                              related_name="events", db_constraint=False, db_index=False)
     recorded_at = models.DateTimeField()
 
     class Meta:

@@ -13,7 +13,9 @@ class Victim(models.Model):
     """A victim on a case (or a person exercising a victim's rights): a projection of the
     case's `victim.identified` events, rebuilt whenever the case's events change."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="victims")
+    # Indexed by the (case, key) unique constraint.
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="victims",
+                             db_index=False)
     key = models.CharField(max_length=100, help_text="the victim's key within the case, e.g. V1")
     kind = models.CharField(max_length=30, choices=VICTIM_KINDS)
     name = models.CharField(max_length=200, blank=True)

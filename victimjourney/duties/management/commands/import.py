@@ -47,5 +47,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Imported {path}: {result.lines} lines, {result.events_new} new events, "
             f"{result.events_repeated} already stored, {result.rejected} rejected; "
-            f"{result.cases} cases and {result.duties_written} duties written."
+            f"{result.cases} new cases; {result.duties_written} duties created or changed."
         )

@@ -1,0 +1,768 @@
+"""Import benchmark: a synthetic feed through `feed_import` on PostgreSQL, against raw COPY.
+
+    /tmp/vjvenv/bin/python bench/replay.py                    # 100,000 cases (about 1M events)
+    /tmp/vjvenv/bin/python bench/replay.py --cases 5000       # a quick run
+    /tmp/vjvenv/bin/python bench/replay.py --sizes 10000 50000 100000   # memory as the feed grows
+    /tmp/vjvenv/bin/python bench/replay.py --json             # the figures as JSON on stdout
+
+For each size: generate the feed (timed, not counted), create a fresh database, migrate, then
+in one child process each (so peak RSS is that run's own):
+  import    `feed_import` of the whole file: wall time, events/s, duties, peak RSS, CPU of the
+            process and of its PostgreSQL backend, the backend's private memory, and the time
+            spent in each stage of the import (timers wrapped around the functions
+            `duties.services` calls; the project's files are not touched);
+  raw COPY  the same events into a bare, unindexed table with psycopg `cursor.copy()`;
+  evaluate  parse + `duties.engine.evaluate` alone, no database.
+A PostgreSQL server is started with scripts/postgres unless DATABASE_URL is set, in which case
+its server is used (databases `vjbench_*` are created there, and dropped unless --keep).
+Progress goes to stderr; the table and summary (or the JSON) to stdout. Exit status 1 if a
+consistency check failed (events or duties stored differ from the feed / the evaluation).
+See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_SCRIPT = ROOT / "scripts" / "postgres"
+TARGET_EVENTS_PER_S = 10_000
+FLAT_TOLERANCE = 1.25  # peak RSS of the largest run may be at most 25% above the smallest's
+CHUNK_LINES = 5000  # feed_import's default chunk; the evaluate-only run groups the same way
+RESULT_MARK = "BENCH-RESULT "
+PROGRESS_EVERY = 100_000
+
+RAW_TABLE = "bench_raw_event"
+RAW_COLUMNS = ("id", "type", "case_ref", "provider", "occurred_at", "received_at", "victim",
+               "data")
+RAW_DDL = (f"CREATE TABLE {RAW_TABLE} (id text, type text, case_ref text, provider text, "
+           "occurred_at timestamptz, received_at timestamptz, victim text, data jsonb)")
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Child processes: one per measurement, each reporting its figures as one JSON line on stdout.
+# --------------------------------------------------------------------------------------------
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def _current_rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def _backend_rss_mb(pid: int | None) -> float | None:
+    """Private (anonymous) RSS of a local PostgreSQL backend, or None if it cannot be read."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _backend_cpu_s(pid: int | None) -> float | None:
+    """User + system CPU seconds of a local PostgreSQL backend, or None."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class _Progress:
+    """on_progress callback: a line on stderr every PROGRESS_EVERY lines; samples the server
+    backend's memory after every chunk (the import's transaction is still open then)."""
+
+    def __init__(self, label: str, backend_pid: int | None = None) -> None:
+        self.label, self.done, self.next = label, 0, PROGRESS_EVERY
+        self.start = self.last = time.perf_counter()
+        self.backend_pid = backend_pid
+        self.backend_peak_mb: float | None = None
+
+    def __call__(self, lines: int) -> None:
+        self.done += lines
+        self.last = time.perf_counter()
+        backend = _backend_rss_mb(self.backend_pid)
+        if backend is not None:
+            self.backend_peak_mb = max(self.backend_peak_mb or 0.0, backend)
+        if self.done >= self.next:
+            self.next += PROGRESS_EVERY
+            rate = self.done / max(time.perf_counter() - self.start, 1e-9)
+            log(f"  {self.label}: {self.done:,} lines, {rate:,.0f}/s, "
+                f"RSS {_current_rss_mb():,.0f} MB")
+
+
+def _chunks(handle: Any, size: int) -> Iterator[tuple[int, list[str]]]:
+    chunk: list[str] = []
+    start = 1
+    for number, text in enumerate(handle, start=1):
+        chunk.append(text)
+        if len(chunk) >= size:
+            yield start, chunk
+            start, chunk = number + 1, []
+    if chunk:
+        yield start, chunk
+
+
+# The stages of feed_import, timed by wrapping the names its module looks up at call time
+# (nested: `_duties_insert` runs inside `projections_create`). Missing names are skipped.
+STAGES = ("parse_lines", "events_screen", "cases_ensure", "events_insert", "case_events",
+          "evaluate_case", "projections_create", "_duties_insert", "projections_refresh")
+
+
+def _instrument(module: Any) -> dict[str, float]:
+    import functools
+
+    spent = dict.fromkeys(STAGES, 0.0)
+
+    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                out = fn(*args, **kwargs)
+                if name == "parse_lines":  # a generator: time its consumption
+                    out = list(out)
+                return out
+            finally:
+                spent[name] += time.perf_counter() - t
+        return wrapper
+
+    for name in STAGES:
+        fn = getattr(module, name, None)
+        if callable(fn):
+            setattr(module, name, timed(name, fn))
+        else:
+            del spent[name]
+    return spent
+
+
+def child_migrate(feed: str, profile: str | None) -> dict[str, Any]:
+    _django_setup()
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    return {"seconds": time.perf_counter() - started}
+
+
+def child_import(feed: str, profile: str | None) -> dict[str, Any]:
+    _django_setup()
+    from django.conf import settings
+    from django.db import connection
+
+    from victimjourney.duties import services
+    from victimjourney.duties.models import Duty
+    from victimjourney.journey.models import Event
+
+    if settings.DEBUG:  # Django would keep every query in memory
+        raise SystemExit("DJANGO_DEBUG must be off for the benchmark")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), inet_server_addr()::text")
+        pid, server_addr = cursor.fetchone()
+    local = server_addr is None or server_addr.split("/")[0] in ("127.0.0.1", "::1")
+    backend_pid = pid if local and _backend_rss_mb(pid) is not None else None
+    backend_before = _backend_rss_mb(backend_pid)
+    spent = {} if profile else _instrument(services)
+    feed_import = services.feed_import
+    baseline = _current_rss_mb()
+    progress = _Progress("import", backend_pid)
+
+    def run() -> Any:
+        with open(feed, encoding="utf-8") as handle:
+            return feed_import(lines=handle, source=feed, on_progress=progress)
+
+    cpu_before, backend_cpu_before = _cpu_s(), _backend_cpu_s(backend_pid)
+    started = time.perf_counter()
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        result = profiler.runcall(run)
+        seconds = time.perf_counter() - started
+        out = Path(profile) / f"import-{Path(feed).stem}.pstats"
+        profiler.dump_stats(out)
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(20)
+        log(f"profile written to {out}")
+    else:
+        result = run()
+        seconds = time.perf_counter() - started
+    peak = _peak_rss_mb()
+    cpu = _cpu_s() - cpu_before
+    backend_cpu_after = _backend_cpu_s(backend_pid)
+    backend_cpu = (None if backend_cpu_before is None or backend_cpu_after is None
+                   else backend_cpu_after - backend_cpu_before)
+    # After the last chunk: the batch row and the commit, where PostgreSQL runs the deferred
+    # foreign-key checks of every row written in the transaction.
+    spent["after_last_chunk"] = started + seconds - progress.last
+    return {
+        "seconds": seconds,
+        "lines": result.lines,
+        "events_new": result.events_new,
+        "events_repeated": result.events_repeated,
+        "rejected": result.rejected,
+        "cases": result.cases,
+        "duties_written": result.duties_written,
+        "events_stored": Event.objects.count(),
+        "duties_stored": Duty.objects.count(),
+        "baseline_rss_mb": baseline,
+        "peak_rss_mb": peak,
+        "backend_rss_before_mb": backend_before,
+        "backend_peak_rss_mb": progress.backend_peak_mb,
+        "stages_s": spent,
+        "cpu_s": cpu,
+        "backend_cpu_s": backend_cpu,
+        "profiled": bool(profile),
+    }
+
+
+def child_raw_copy(feed: str, profile: str | None) -> dict[str, Any]:
+    import psycopg
+    from psycopg.types.json import Jsonb
+
+    loads = json.loads
+    copy_sql = f"COPY {RAW_TABLE} ({', '.join(RAW_COLUMNS)}) FROM STDIN"
+    with psycopg.connect(_libpq_url(os.environ["DATABASE_URL"])) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {RAW_TABLE}")
+        conn.execute(RAW_DDL)
+        conn.commit()
+        baseline = _current_rss_mb()
+        rows = 0
+        started = time.perf_counter()
+        with open(feed, encoding="utf-8") as handle, conn.cursor() as cursor, \
+                cursor.copy(copy_sql) as copy:
+            for text in handle:
+                if not text.strip():
+                    continue
+                raw = loads(text)
+                occurred = raw["occurred_at"]
+                copy.write_row((raw["id"], raw["type"], raw["case"], raw["provider"], occurred,
+                                raw.get("received_at") or occurred, raw.get("victim"),
+                                Jsonb(raw.get("data") or {})))
+                rows += 1
+        conn.commit()
+        seconds = time.perf_counter() - started
+        row = conn.execute(f"SELECT count(*) FROM {RAW_TABLE}").fetchone()
+        stored = row[0] if row else 0
+        size = conn.execute("SELECT pg_total_relation_size(%s)", (RAW_TABLE,)).fetchone()
+    return {"seconds": seconds, "rows": rows, "rows_stored": stored,
+            "table_mb": (size[0] if size else 0) / (1024 * 1024),
+            "baseline_rss_mb": baseline, "peak_rss_mb": _peak_rss_mb()}
+
+
+def child_evaluate(feed: str, profile: str | None) -> dict[str, Any]:
+    """Parse + evaluate, no database, chunked like feed_import. The synthetic feed is written
+    case by case, so a case is evaluated once all its lines are parsed (the last case of a
+    chunk waits for the next chunk)."""
+    _django_setup()  # settings only: nothing here touches the database
+    from victimjourney.core import clock
+    from victimjourney.core.errors import FeedError
+    from victimjourney.duties.engine import evaluate
+    from victimjourney.journey.feed import JourneyEvent, parse_lines
+    from victimjourney.organisations.reference import shipped_organisations
+
+    orgs = shipped_organisations()
+    as_of = clock.now()
+    errors: list[FeedError] = []
+    parse_s = evaluate_s = 0.0
+    events = duties = cases = 0
+    pending: list[JourneyEvent] = []
+    baseline = _current_rss_mb()
+    progress = _Progress("evaluate")
+
+    def run(ready: list[JourneyEvent]) -> None:
+        nonlocal evaluate_s, duties, cases
+        t = time.perf_counter()
+        evaluations = evaluate(ready, as_of=as_of, orgs=orgs)
+        evaluate_s += time.perf_counter() - t
+        cases += len(evaluations)
+        duties += sum(len(e.duties) for e in evaluations)
+
+    started = time.perf_counter()
+    with open(feed, encoding="utf-8") as handle:
+        for start, texts in _chunks(handle, CHUNK_LINES):
+            t = time.perf_counter()
+            pending.extend(parse_lines(texts, orgs, errors, start_line=start))
+            parse_s += time.perf_counter() - t
+            if errors:
+                raise SystemExit(f"feed has invalid lines, e.g. {errors[0]}")
+            events += len(texts)
+            if pending:
+                last, cut = pending[-1].case, len(pending)
+                while cut and pending[cut - 1].case == last:
+                    cut -= 1
+                ready, pending = pending[:cut], pending[cut:]
+                if ready:
+                    run(ready)
+            progress(len(texts))
+    if pending:
+        run(pending)
+    return {"seconds": time.perf_counter() - started, "parse_s": parse_s,
+            "evaluate_s": evaluate_s, "events": events, "cases": cases, "duties": duties,
+            "baseline_rss_mb": baseline, "peak_rss_mb": _peak_rss_mb()}
+
+
+CHILDREN: dict[str, Callable[[str, str | None], dict[str, Any]]] = {
+    "migrate": child_migrate,
+    "import": child_import,
+    "raw-copy": child_raw_copy,
+    "evaluate": child_evaluate,
+}
+
+
+def child_main(kind: str, feed: str, profile: str | None) -> None:
+    result = CHILDREN[kind](feed, profile)
+    print(RESULT_MARK + json.dumps(result), flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Parent: the server, the databases, the feeds, and the report.
+# --------------------------------------------------------------------------------------------
+
+def _libpq_url(url: str) -> str:
+    parts = urlsplit(url)
+    scheme = "postgresql" if parts.scheme in ("postgres", "postgresql", "pgsql") else parts.scheme
+    return urlunsplit((scheme, parts.netloc, parts.path, parts.query, parts.fragment))
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Server:
+    """Our own throwaway PostgreSQL (scripts/postgres), or the one DATABASE_URL names."""
+
+    def __init__(self, port: int, keep: bool) -> None:
+        self.keep = keep
+        self.base: Path | None = None
+        given = os.environ.get("DATABASE_URL")
+        if given:
+            if not urlsplit(given).scheme.startswith(("postgres", "pgsql")):
+                raise SystemExit(f"DATABASE_URL must name a PostgreSQL server, not {given!r}")
+            self.url = given
+        else:
+            self.url = f"postgres://postgres@127.0.0.1:{port}/postgres"
+            self.base = Path(tempfile.gettempdir()) / f"vjbench-pg-{port}"
+            self.port = port
+
+    def __enter__(self) -> Server:
+        if self.base is not None:
+            if _port_in_use(self.port):
+                raise SystemExit(f"port {self.port} is in use: choose another with --port, or "
+                                 "set DATABASE_URL to use a running server")
+            log(f"starting PostgreSQL in {self.base} on port {self.port}")
+            subprocess.run([str(POSTGRES_SCRIPT), "start", str(self.base), str(self.port)],
+                           check=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.base is None:
+            return
+        if self.keep:
+            log(f"server kept: {self.url} (stop: scripts/postgres stop {self.base})")
+            return
+        log("stopping PostgreSQL")
+        subprocess.run([str(POSTGRES_SCRIPT), "stop", str(self.base)], check=False)
+
+    def admin(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(_libpq_url(_with_database(self.url, "postgres")), autocommit=True)
+
+    def createdb(self, name: str) -> str:
+        from psycopg import sql
+
+        with self.admin() as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return _with_database(self.url, name)
+
+    def dropdb(self, name: str) -> None:
+        from psycopg import sql
+
+        with self.admin() as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+
+    def version(self) -> str:
+        with self.admin() as conn:
+            row = conn.execute("SHOW server_version").fetchone()
+        return str(row[0]) if row else "?"
+
+
+def run_child(kind: str, feed: Path, database_url: str, profile: str | None = None
+              ) -> dict[str, Any]:
+    env = dict(os.environ)
+    env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="config.settings",
+               DJANGO_DEBUG="false", PYTHONHASHSEED="0")
+    env.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-not-for-production")
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind,
+               "--feed", str(feed)]
+    if profile:
+        command += ["--profile", profile]
+    proc = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                          check=False)
+    results = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_MARK)]
+    if proc.returncode != 0 or not results:
+        sys.stderr.write(proc.stdout)
+        raise SystemExit(f"the {kind} child failed (exit status {proc.returncode})")
+    return json.loads(results[-1][len(RESULT_MARK):])
+
+
+def generate_feed(path: Path, cases: int, seed: int) -> tuple[int, float]:
+    from victimjourney.synthetic.generator import write_feed
+
+    started = time.perf_counter()
+    events = write_feed(str(path), cases=cases, seed=seed)
+    return events, time.perf_counter() - started
+
+
+def bench_size(server: Server, workdir: Path, cases: int, args: argparse.Namespace
+               ) -> dict[str, Any]:
+    feed = workdir / f"feed-{cases}.jsonl"
+    log(f"{cases:,} cases: generating the feed (seed {args.seed})")
+    events, generate_s = generate_feed(feed, cases, args.seed)
+    feed_mb = feed.stat().st_size / (1024 * 1024)
+    log(f"  {events:,} events, {feed_mb:,.0f} MB in {generate_s:.1f} s (not counted)")
+
+    name = f"vjbench_{cases}_{os.getpid()}"
+    url = server.createdb(name)
+    log(f"  database {name}: migrating")
+    migrate = run_child("migrate", feed, url)
+    log(f"  migrated in {migrate['seconds']:.1f} s; importing")
+    imported = run_child("import", feed, url, args.profile)
+    log(f"  import: {imported['seconds']:.1f} s, "
+        f"{events / imported['seconds']:,.0f} events/s, peak RSS "
+        f"{imported['peak_rss_mb']:,.0f} MB; raw COPY")
+    raw = run_child("raw-copy", feed, url)
+    log(f"  raw COPY: {raw['seconds']:.1f} s, {events / raw['seconds']:,.0f} events/s; "
+        "evaluate only")
+    evaluated = run_child("evaluate", feed, url)
+    log(f"  evaluate only: {evaluated['seconds']:.1f} s "
+        f"(parse {evaluated['parse_s']:.1f} s, evaluate {evaluated['evaluate_s']:.1f} s)")
+
+    checks, notes = [], []
+    if imported["events_stored"] != events or imported["events_new"] != events:
+        checks.append(f"events stored {imported['events_stored']:,} != feed {events:,}")
+    if evaluated["duties"] != imported["duties_stored"]:
+        checks.append(f"duties stored {imported['duties_stored']:,} != "
+                      f"{evaluated['duties']:,} found by evaluation alone")
+    if raw["rows_stored"] != events:
+        checks.append(f"raw COPY stored {raw['rows_stored']:,} rows != feed {events:,}")
+    if imported["duties_written"] < imported["duties_stored"]:
+        checks.append(f"feed_import reported {imported['duties_written']:,} duties created or "
+                      f"changed, fewer than the {imported['duties_stored']:,} stored")
+    for problem in checks:
+        log(f"  CHECK FAILED: {problem}")
+    for note in notes:
+        log(f"  note: {note}")
+
+    feed.unlink()
+    if not args.keep:
+        server.dropdb(name)
+    import_s, raw_s = imported["seconds"], raw["seconds"]
+    return {
+        "cases": cases,
+        "events": events,
+        "feed_mb": round(feed_mb, 1),
+        "database": name if args.keep else None,
+        "generate_s": round(generate_s, 2),
+        "migrate_s": round(migrate["seconds"], 2),
+        "import": {
+            "seconds": round(import_s, 2),
+            "events_per_s": round(events / import_s),
+            "duties_stored": imported["duties_stored"],
+            "duties_written": imported["duties_written"],
+            "cases": imported["cases"],
+            "peak_rss_mb": round(imported["peak_rss_mb"], 1),
+            "baseline_rss_mb": round(imported["baseline_rss_mb"], 1),
+            "backend_rss_before_mb": _round(imported["backend_rss_before_mb"]),
+            "backend_peak_rss_mb": _round(imported["backend_peak_rss_mb"]),
+            "stages_s": _stages(imported["stages_s"]),
+            "cpu_s": round(imported["cpu_s"], 1),
+            "backend_cpu_s": _round(imported["backend_cpu_s"]),
+            "profiled": imported["profiled"],
+        },
+        "raw_copy": {
+            "seconds": round(raw_s, 2),
+            "events_per_s": round(events / raw_s),
+            "table_mb": round(raw["table_mb"], 1),
+            "peak_rss_mb": round(raw["peak_rss_mb"], 1),
+        },
+        "ratio": round(import_s / raw_s, 2),
+        "evaluate_only": {
+            "seconds": round(evaluated["seconds"], 2),
+            "parse_s": round(evaluated["parse_s"], 2),
+            "evaluate_s": round(evaluated["evaluate_s"], 2),
+            "events_per_s": round(events / evaluated["seconds"]),
+            "duties": evaluated["duties"],
+            "peak_rss_mb": round(evaluated["peak_rss_mb"], 1),
+            "share_of_import": round(evaluated["seconds"] / import_s, 3),
+        },
+        "checks_failed": checks,
+        "notes": notes,
+    }
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _stages(spent: dict[str, float]) -> dict[str, float]:
+    """Exclusive times: the duty COPY is taken out of projections_create."""
+    out = dict(spent)
+    if "_duties_insert" in out and "projections_create" in out:
+        out["projections_create"] -= out["_duties_insert"]
+    return {name: round(value, 2) for name, value in out.items()}
+
+
+STAGE_LABELS = {
+    "parse_lines": "parse + validate lines",
+    "events_screen": "screen (stored ids, victims, refs)",
+    "cases_ensure": "cases: look up / create",
+    "events_insert": "events COPY",
+    "case_events": "read back cases split by chunks",
+    "evaluate_case": "evaluate duties",
+    "projections_create": "victims + categories (ORM)",
+    "_duties_insert": "duties COPY",
+    "projections_refresh": "re-project split cases (ORM)",
+    "after_last_chunk": "final commit (deferred FK checks)",
+}
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {"cpus": os.cpu_count(), "python": platform.python_version(),
+                            "platform": platform.platform()}
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    info["memory_gib"] = round(int(line.split()[1]) / (1024 * 1024), 1)
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        import django
+
+        info["django"] = django.get_version()
+    except ImportError:
+        pass
+    return info
+
+
+def summary_line(run: dict[str, Any]) -> str:
+    imp, raw = run["import"], run["raw_copy"]
+    return (f"{run['cases']} cases, {run['events']} events: {imp['events_per_s']:,} events/s "
+            f"({imp['seconds']:.1f} s), peak RSS {imp['peak_rss_mb']:.0f} MB; "
+            f"raw COPY {raw['events_per_s']:,} events/s; ratio {run['ratio']:.1f}x")
+
+
+def verdicts(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    slowest = min(r["import"]["events_per_s"] for r in runs)
+    out: dict[str, Any] = {
+        "target_events_per_s": TARGET_EVENTS_PER_S,
+        "slowest_events_per_s": slowest,
+        "throughput_met": slowest >= TARGET_EVENTS_PER_S,
+    }
+    if len(runs) > 1:
+        small, large = runs[0]["import"]["peak_rss_mb"], runs[-1]["import"]["peak_rss_mb"]
+        out.update(memory_growth=round(large / small, 3),
+                   memory_flat=large <= small * FLAT_TOLERANCE)
+        first, last = (runs[0]["import"]["backend_peak_rss_mb"],
+                       runs[-1]["import"]["backend_peak_rss_mb"])
+        if first and last:
+            out["backend_memory_growth"] = round(last / first, 3)
+    return out
+
+
+def print_report(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    runs = report["runs"]
+    console = Console(width=max(120, 44 + 16 * len(runs)))
+    table = Table(title=f"Victim Journey import benchmark (seed {report['seed']}, "
+                        f"{report['machine'].get('cpus')} CPUs, PostgreSQL "
+                        f"{report['postgres']})")
+    table.add_column("")
+    for run in runs:
+        table.add_column(f"{run['cases']:,} cases", justify="right")
+
+    def row(label: str, fn: Callable[[dict[str, Any]], str]) -> None:
+        table.add_row(label, *[fn(r) for r in runs])
+
+    row("events", lambda r: f"{r['events']:,}")
+    row("feed (MB)", lambda r: f"{r['feed_mb']:,.0f}")
+    row("generate (s, not counted)", lambda r: f"{r['generate_s']:.1f}")
+    row("[bold]import wall time (s)", lambda r: f"{r['import']['seconds']:.1f}")
+    row("[bold]import events/s", lambda r: f"{r['import']['events_per_s']:,}")
+    row("duties stored", lambda r: f"{r['import']['duties_stored']:,}")
+    row("  duties created or changed (reported)", lambda r: f"{r['import']['duties_written']:,}")
+    row("  CPU: importing process (s)",
+        lambda r: f"{r['import']['cpu_s']:.1f} ({100 * r['import']['cpu_s'] / r['import']['seconds']:.0f}%)")  # noqa: E501
+    row("  CPU: its PostgreSQL backend (s)",
+        lambda r: "n/a" if r["import"]["backend_cpu_s"] is None
+        else f"{r['import']['backend_cpu_s']:.1f} ({100 * r['import']['backend_cpu_s'] / r['import']['seconds']:.0f}%)")  # noqa: E501
+    row("[bold]import peak RSS (MB)", lambda r: f"{r['import']['peak_rss_mb']:.0f}")
+    row("  RSS before import (MB)", lambda r: f"{r['import']['baseline_rss_mb']:.0f}")
+    row("  PostgreSQL backend, peak private RSS (MB)",
+        lambda r: "n/a" if r["import"]["backend_peak_rss_mb"] is None
+        else f"{r['import']['backend_peak_rss_mb']:.0f}")
+    row("raw COPY (s)", lambda r: f"{r['raw_copy']['seconds']:.1f}")
+    row("raw COPY events/s", lambda r: f"{r['raw_copy']['events_per_s']:,}")
+    row("[bold]ratio import / raw COPY", lambda r: f"{r['ratio']:.1f}x")
+    row("parse only (s)", lambda r: f"{r['evaluate_only']['parse_s']:.1f}")
+    row("evaluate only (s)", lambda r: f"{r['evaluate_only']['evaluate_s']:.1f}")
+    row("parse + evaluate events/s", lambda r: f"{r['evaluate_only']['events_per_s']:,}")
+    row("parse + evaluate, share of import",
+        lambda r: f"{100 * r['evaluate_only']['share_of_import']:.0f}%")
+    stages = [name for name in (*STAGES, "after_last_chunk")
+              if all(name in r["import"]["stages_s"] for r in runs)]
+    if stages:
+        table.add_section()
+        table.add_row("[bold]inside the import (s, % of import)", *["" for _ in runs])
+        for name in stages:
+            table.add_row("  " + STAGE_LABELS.get(name, name), *[
+                f"{r['import']['stages_s'][name]:.1f} "
+                f"({100 * r['import']['stages_s'][name] / r['import']['seconds']:.0f}%)"
+                for r in runs])
+        row("  other (chunking, hashing, bookkeeping)",
+            lambda r: f"{r['import']['seconds'] - sum(r['import']['stages_s'][n] for n in stages):.1f}")  # noqa: E501
+    console.print(table)
+    for run in runs:
+        console.print(summary_line(run), soft_wrap=True, highlight=False)
+        if run["import"]["profiled"]:
+            console.print("  (import ran under cProfile: its time is inflated)", style="yellow")
+        for problem in run["checks_failed"]:
+            console.print(f"  CHECK FAILED: {problem}", style="red", soft_wrap=True)
+        for note in run["notes"]:
+            console.print(f"  note: {note}", style="yellow", soft_wrap=True)
+    v = report["verdicts"]
+    met = "[green]met" if v["throughput_met"] else "[red]NOT met"
+    console.print(f"target >= {v['target_events_per_s']:,} events/s: {met}[/] "
+                  f"(slowest run {v['slowest_events_per_s']:,} events/s)")
+    if "memory_flat" in v:
+        flat = "[green]flat" if v["memory_flat"] else "[red]NOT flat"
+        console.print(f"memory as the feed grows {runs[0]['cases']:,} -> "
+                      f"{runs[-1]['cases']:,} cases: {flat}[/] (peak RSS x{v['memory_growth']:.2f},"
+                      f" tolerance x{FLAT_TOLERANCE})")
+        if "backend_memory_growth" in v:
+            console.print(f"PostgreSQL backend private memory over the same runs: "
+                          f"x{v['backend_memory_growth']:.2f} (the import is one transaction)")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--cases", type=int, default=100_000, help="cases in the feed")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--sizes", type=int, nargs="+", metavar="CASES",
+                        help="several feed sizes (cases), one fresh database and child each")
+    parser.add_argument("--port", type=int, default=55499, help="port of our own server")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the server and the databases (default: remove them)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--save", metavar="FILE", help="also write the JSON figures to FILE")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="run the import under cProfile, write DIR/import-*.pstats and print "
+                             "the top functions on stderr (inflates the import's time)")
+    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    parser.add_argument("--feed", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.child:
+        child_main(args.child, args.feed, args.profile)
+        return 0
+    sizes = sorted(set(args.sizes)) if args.sizes else [args.cases]
+    if min(sizes) < 1:
+        raise SystemExit("sizes must be at least 1 case")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
+        args.profile = str(Path(args.profile).resolve())
+    started = dt.datetime.now(dt.UTC)
+    runs = []
+    with Server(args.port, args.keep) as server, tempfile.TemporaryDirectory(
+            prefix="vjbench-feed-") as workdir:
+        version = server.version()
+        for cases in sizes:
+            runs.append(bench_size(server, Path(workdir), cases, args))
+    for run in runs:
+        run["summary"] = summary_line(run)
+    report = {
+        "date": started.isoformat(timespec="seconds"),
+        "seed": args.seed,
+        "machine": machine(),
+        "postgres": version,
+        "chunk_lines": CHUNK_LINES,
+        "runs": runs,
+        "verdicts": verdicts(runs),
+    }
+    if args.save:
+        Path(args.save).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_report(report)
+    return 1 if any(r["checks_failed"] for r in runs) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
