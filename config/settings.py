@@ -29,13 +29,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "govuk_frontend_django",
+    "crispy_forms",
+    "crispy_forms_gds",
     "victimjourney.core",
+    "victimjourney.accounts",
+    "victimjourney.audit",
     "victimjourney.organisations",
     "victimjourney.cases",
     "victimjourney.victims",
     "victimjourney.journey",
     "victimjourney.duties",
     "victimjourney.web",
+    "victimjourney.workspace",
 ]
 
 MIDDLEWARE = [
@@ -47,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "victimjourney.workspace.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -54,7 +61,7 @@ ROOT_URLCONF = "config.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "victimjourney" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -94,6 +101,26 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# GOV.UK Frontend from npm (`scripts/bootstrap` installs it). Its CSS asks for fonts and images
+# at /assets/, served from GOVUK_ASSETS (config/urls.py).
+GOVUK_FRONTEND = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+GOVUK_ASSETS = GOVUK_FRONTEND / "assets"
+STATICFILES_DIRS = [("govuk", GOVUK_FRONTEND)] if GOVUK_FRONTEND.exists() else []
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+LOGIN_URL = "sign-in"
+LOGIN_REDIRECT_URL = "my-duties"
+LOGOUT_REDIRECT_URL = "sign-in"
+# Staff sessions end after two hours of inactivity and when the browser closes.
+SESSION_COOKIE_AGE = 2 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+LOCALE_PATHS = [BASE_DIR / "victimjourney" / "locale"]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -1,7 +1,13 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # GOV.UK Frontend's fonts and images, where its CSS expects them.
+    re_path(r"^assets/(?P<path>.*)$", serve, {"document_root": settings.GOVUK_ASSETS}),
+    path("", include("victimjourney.workspace.urls")),
     path("", include("victimjourney.web.urls")),
 ]

@@ -50,8 +50,10 @@ class Duty(models.Model):
             # Open duties only: what the sweep and "my duties" read, a fraction of the table.
             models.Index(fields=["due_at"], condition=models.Q(status="open"),
                          name="duty_open_by_due"),
-            models.Index(fields=["provider", "due_at"], condition=models.Q(status="open"),
-                         name="duty_open_by_provider"),
+            # What an organisation still has to do (open, or breached and not yet done).
+            models.Index(fields=["provider", "status", "due_at"],
+                         condition=models.Q(status__in=["open", "breached"]),
+                         name="duty_todo_by_provider"),
             models.Index(fields=["entitlement", "status"]),
         ]
         verbose_name_plural = "duties"

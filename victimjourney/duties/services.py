@@ -18,6 +18,7 @@ from typing import TextIO
 
 from django.db import connection, transaction
 
+from victimjourney.cases.models import CaseOrganisation
 from victimjourney.core import clock
 from victimjourney.core.bulk import copy_rows, insert_returning, is_postgres
 from victimjourney.core.errors import FeedError, FeedErrors
@@ -158,7 +159,26 @@ def _store(fresh: list[JourneyEvent], batch: ImportBatch, orgs: dict[str, Organi
     new = [(chunk.case_ids[e.case], e) for e in evaluations if e.case in chunk.new_cases]
     old = [(chunk.case_ids[e.case], e) for e in evaluations if e.case not in chunk.new_cases]
     written = projections_create(new, now) + projections_refresh(old, now)
+    case_organisations_write(new, fresh_cases=True)
+    case_organisations_write(old, fresh_cases=False)
     return written, len(chunk.new_cases)
+
+
+def case_organisations_write(items: list[tuple[int, CaseEvaluation]], *,
+                             fresh_cases: bool) -> None:
+    """Record which organisations are involved in each case (for access scoping)."""
+    rows = sorted({(case_id, code) for case_id, evaluation in items
+                   for code in ({e.provider for e in evaluation.events}
+                                | {d.provider for d in evaluation.duties})
+                   if code != "victim"})
+    if not rows:
+        return
+    if fresh_cases and is_postgres():
+        copy_rows(CaseOrganisation._meta.db_table, ("case_id", "organisation_id"), rows)
+        return
+    CaseOrganisation.objects.bulk_create(
+        [CaseOrganisation(case_id=case_id, organisation_id=code) for case_id, code in rows],
+        ignore_conflicts=True, batch_size=2000)
 
 
 def _category_rows(victim_id: int, evaluation: CaseEvaluation, key: str) -> list[CategoryRecord]:

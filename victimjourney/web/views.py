@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from victimjourney.code.editions import EDITIONS
 from victimjourney.duties.models import Duty
@@ -27,6 +29,20 @@ def feed_schema(request: HttpRequest, version: str) -> JsonResponse:
 
 def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "web/catalogue.html", {"editions": EDITIONS.values()})
+
+
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    """Switch the language (a link, as the GOV.UK language navigation expects) and go back."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("unknown language")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600,
+                        samesite="Lax", secure=request.is_secure(), httponly=True)
+    return response
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

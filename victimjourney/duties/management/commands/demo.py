@@ -10,11 +10,22 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from victimjourney.accounts.services import staff_create
 from victimjourney.core import clock
 from victimjourney.core.progress import progress_bar
 from victimjourney.duties.services import feed_import
 from victimjourney.journey.models import Event
 from victimjourney.synthetic.generator import generate
+
+DEMO_STAFF = (
+    ("officer", "police:metropolitan", "investigating_officer"),
+    ("supervisor", "police:metropolitan", "supervisor"),
+    ("cps", "cps:london-north", "cps_lawyer"),
+    ("witnesscare", "wcu:metropolitan", "witness_care_officer"),
+    ("gwent", "police:gwent", "victim_care_officer"),
+    ("inspector", "police:metropolitan", "inspector"),
+    ("admin", "police:metropolitan", "administrator"),
+)
 
 
 class Command(BaseCommand):
@@ -40,7 +51,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo data: {result.cases} cases, {result.events_new} events, "
                               f"{result.duties_written} duties.")
         User = get_user_model()
-        if not User.objects.filter(is_superuser=True).exists():
-            password = secrets.token_urlsafe(12)
-            User.objects.create_superuser("admin", "admin@example.invalid", password)
-            self.stdout.write(f"Demo administrator: admin / {password} (printed once)")
+        if User.objects.exists():
+            return
+        password = secrets.token_urlsafe(9)
+        self.stdout.write("Demo accounts (one password for all, printed once): " + password)
+        for username, organisation, role in DEMO_STAFF:
+            staff_create(username=username, password=password, organisation=organisation,
+                         role=role)
+            self.stdout.write(f"  {username:<14} {role:<24} {organisation}")

@@ -1,0 +1,46 @@
+"""Staff roles, each tied to an organisation, and what each may see.
+
+The matrix is data: `CAN_SEE_ALL_CASES` roles read every case (read only); every other role
+sees the cases its organisation is involved in. `SENSITIVE_FIELDS` names, per field, the roles
+that need it. `docs/SECURITY.md` (issue 9) extends this to the full permission matrix.
+"""
+
+from __future__ import annotations
+
+ROLES = {
+    "call_handler": "Call handler",
+    "investigating_officer": "Investigating officer",
+    "victim_care_officer": "Victim care officer",
+    "family_liaison_officer": "Family liaison officer",
+    "cps_lawyer": "CPS lawyer",
+    "witness_care_officer": "Witness Care officer",
+    "victim_liaison_officer": "Victim Liaison Officer",
+    "yot_officer": "Youth offending team officer",
+    "supervisor": "Supervisor",
+    "inspector": "Inspector",
+    "administrator": "Administrator",
+}
+
+# Roles that read every case, across organisations (inspection, administration).
+CAN_SEE_ALL_CASES = frozenset({"inspector", "administrator"})
+# Roles that may record journey events (everyone who works a case, not inspectors).
+CAN_RECORD = frozenset(ROLES) - {"inspector"}
+# Roles with the team view of duties.
+CAN_SUPERVISE = frozenset({"supervisor", "administrator"})
+
+# Sensitive victim fields and the roles that need them (product.md: "addresses of domestic
+# abuse victims never shown to anyone without need").
+SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
+    "contact": frozenset({"investigating_officer", "victim_care_officer",
+                          "family_liaison_officer", "witness_care_officer",
+                          "victim_liaison_officer", "yot_officer", "supervisor",
+                          "call_handler"}),
+    # A domestic abuse victim's address and safe-contact details: only those who must
+    # contact or protect them.
+    "contact_domestic_abuse": frozenset({"investigating_officer", "victim_care_officer",
+                                         "witness_care_officer", "victim_liaison_officer"}),
+}
+
+
+def may_see_field(role: str, field: str) -> bool:
+    return role in SENSITIVE_FIELDS.get(field, frozenset())

@@ -1,0 +1,97 @@
+"""Reads of duties, for the workspace and the portal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from victimjourney.core.clock import local_date
+from victimjourney.duties.engine import DutyResult
+from victimjourney.duties.explain import explain, rule_for
+from victimjourney.duties.models import Duty
+from victimjourney.organisations.reference import OrganisationRef
+
+
+def duty_as_result(duty: Duty) -> DutyResult:
+    return DutyResult(
+        case=duty.case.reference,
+        victim=duty.victim.key, trigger_event=duty.trigger_event_id,
+        trigger_type=duty.trigger_type, triggered_at=duty.triggered_at,
+        entitlement=duty.entitlement, edition=duty.edition, provider=duty.provider_id,
+        enhanced=duty.enhanced, basis=duty.basis, due_date=duty.due_date, due_at=duty.due_at,
+        status=duty.status, fulfilled_by=duty.fulfilled_by_id, fulfilled_at=duty.fulfilled_at,
+        reason=duty.reason, deadline_text=duty.deadline_text, unverified=duty.unverified,
+    )
+
+
+@dataclass
+class DutyView:
+    duty: Duty
+    title: str
+    action: str
+    explanation: str
+    provider_name: str
+
+
+def duty_views(duties: QuerySet[Duty] | list[Duty], orgs: dict[str, OrganisationRef]
+               ) -> list[DutyView]:
+    out = []
+    for duty in duties:
+        rule = rule_for(duty.edition, duty.entitlement)
+        org = orgs.get(duty.provider_id)
+        out.append(DutyView(duty, rule.title, rule.action, explain(duty_as_result(duty), orgs),
+                            org.name if org else duty.provider_id))
+    return out
+
+
+def duties_of_case(case_id: int) -> dict[str, list[Duty]]:
+    """Every duty on a case, by victim key, most urgent first."""
+    by_victim: dict[str, list[Duty]] = defaultdict(list)
+    order = {"breached": 0, "open": 1, "late": 2, "met": 3, "not_applicable": 4}
+    duties = (Duty.objects.filter(case_id=case_id).select_related("victim", "case"))
+    for duty in sorted(duties, key=lambda d: (order[d.status], d.due_at is None,
+                                              d.due_at or d.triggered_at, d.entitlement)):
+        by_victim[duty.victim.key].append(duty)
+    return by_victim
+
+
+@dataclass
+class Workload:
+    overdue: list[Duty]
+    due_today: list[Duty]
+    due_this_week: list[Duty]
+    later: list[Duty]
+    undated: list[Duty]
+
+
+def duties_to_do(*, organisation: str, now: dt.datetime, limit: int = 200) -> Workload:
+    """What an organisation still owes: breached and not yet done, then open by due date."""
+    today = local_date(now)
+    week_end = today + dt.timedelta(days=7)
+    base = (Duty.objects.filter(provider_id=organisation)
+            .select_related("case", "victim").order_by("due_at", "id"))
+    overdue = list(base.filter(status="breached")[:limit])
+    open_ = base.filter(status="open")
+    return Workload(
+        overdue=overdue,
+        due_today=list(open_.filter(due_date=today)[:limit]),
+        due_this_week=list(open_.filter(due_date__gt=today, due_date__lte=week_end)[:limit]),
+        later=list(open_.filter(due_date__gt=week_end)[:limit]),
+        undated=list(open_.filter(due_date__isnull=True).order_by("-triggered_at")[:50]),
+    )
+
+
+def team_summary(*, organisation: str) -> list[dict]:
+    """Per entitlement: duties owed by the organisation, by status (the supervisor's view)."""
+    rows = (Duty.objects.filter(provider_id=organisation)
+            .values("entitlement")
+            .annotate(total=Count("id"),
+                      open=Count("id", filter=Q(status="open")),
+                      breached=Count("id", filter=Q(status="breached")),
+                      met=Count("id", filter=Q(status="met")),
+                      late=Count("id", filter=Q(status="late")))
+            .order_by("-breached", "entitlement"))
+    return list(rows)

@@ -1,0 +1,3 @@
+// Start every GOV.UK Frontend component on the page (served as a module; no inline script).
+import { initAll } from './govuk/govuk-frontend.min.js'
+initAll()

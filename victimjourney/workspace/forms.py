@@ -1,0 +1,176 @@
+"""Recording forms, one per kind of journey event, generated from the event catalogue.
+
+Every form becomes one journey event written through `duties.services.feed_import`, the path
+the feed import uses, so a form can never record what a feed could not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from victimjourney.core.clock import LONDON
+from victimjourney.journey.catalogue import EVENT_TYPES, Field
+
+# Types recorded through a dedicated form or not by staff at all.
+NOT_RECORDED_HERE = {"correction.recorded"}
+
+LABELS = {
+    "offence": _("Offence"), "offence_group": _("Offence group"), "channel": _("Channel"),
+    "domestic_abuse": _("Domestic abuse"), "hate": _("Hate crime strands"),
+    "sexual_offence": _("Sexual offence"), "death": _("A death was caused"),
+    "kind": _("Kind of victim"), "name": _("Name"), "date_of_birth": _("Date of birth"),
+    "category": _("Category"), "reason": _("Reason"), "state": _("State"),
+    "answers": _("Which event does this contact answer?"), "summary": _("What was said"),
+    "decision": _("Decision"), "disposal": _("Disposal"), "verdict": _("Verdict"),
+    "custodial_months": _("Custodial months"),
+}
+
+
+Choices = list[tuple[str, Any]]
+
+
+def _choices(values: tuple[str, ...]) -> Choices:
+    return [(v, v.replace("_", " ").capitalize()) for v in values]
+
+
+def _form_field(name: str, spec: Field, event_choices: list[tuple[str, str]],
+                victim_choices: list[tuple[str, str]]) -> forms.Field:
+    label = LABELS.get(name, name.replace("_", " ").capitalize())
+    required = spec.required
+    help_text = spec.doc
+    if spec.kind == "bool":
+        return forms.BooleanField(label=label, required=False, help_text=help_text)
+    if spec.kind == "int":
+        return forms.IntegerField(label=label, required=required, min_value=0,
+                                  help_text=help_text)
+    if spec.kind == "date":
+        return forms.DateField(label=label, required=required,
+                               help_text=help_text or _("For example, 27 3 2007"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    if spec.kind == "enum":
+        choices = _choices(spec.choices)
+        if not required:
+            choices = [("", _("Not stated")), *choices]
+        return forms.ChoiceField(label=label, choices=choices, required=required,
+                                 help_text=help_text)
+    if spec.kind == "list" and spec.items == "enum":
+        return forms.MultipleChoiceField(label=label, choices=_choices(spec.choices),
+                                         required=required, help_text=help_text,
+                                         widget=forms.CheckboxSelectMultiple)
+    if spec.kind == "list":
+        return forms.CharField(label=label, required=required, widget=forms.Textarea(
+            attrs={"rows": 3}), help_text=help_text or _("One item a line"))
+    if spec.kind == "event_ref":
+        return forms.ChoiceField(label=label, choices=[("", _("Choose an event")),
+                                                       *event_choices],
+                                 required=required, help_text=help_text)
+    if spec.kind == "victim_ref":
+        return forms.ChoiceField(label=label, choices=[("", _("None")), *victim_choices],
+                                 required=required, help_text=help_text)
+    if spec.kind == "object":
+        return forms.CharField(label=label, required=required, widget=forms.Textarea(
+            attrs={"rows": 3}), help_text=help_text or _("Notes"))
+    return forms.CharField(label=label, required=required, max_length=500, help_text=help_text)
+
+
+class EventForm(forms.Form):
+    """A form for one event type; `to_feed_line` turns it into a feed line."""
+
+    def __init__(self, *args: Any, event_type: str, victims: list[tuple[str, str]],
+                 events: list[tuple[str, str]], new_victim_key: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.event_type = EVENT_TYPES[event_type]
+        self.new_victim_key = new_victim_key
+        now = dt.datetime.now(tz=LONDON)
+        self.fields["occurred_on"] = forms.DateField(
+            label=_("Date it happened"), initial=now.date(),
+            widget=forms.DateInput(attrs={"type": "date"}))
+        self.fields["occurred_time"] = forms.TimeField(
+            label=_("Time it happened"), initial=now.strftime("%H:%M"),
+            widget=forms.TimeInput(attrs={"type": "time"}))
+        if event_type != "victim.identified" and victims:
+            choices: Choices = list(victims)
+            if not self.event_type.victim_specific:
+                choices = [("", _("Every victim on the case")), *choices]
+            self.fields["victim"] = forms.ChoiceField(
+                label=_("Victim"), choices=choices, required=self.event_type.victim_specific)
+        for name, spec in self.event_type.fields.items():
+            if name == "contact":
+                continue
+            self.fields[name] = _form_field(name, spec, events, victims)
+        if event_type == "victim.identified":
+            self.fields["email"] = forms.EmailField(label=_("Email address"), required=False)
+            self.fields["phone"] = forms.CharField(label=_("Phone number"), required=False,
+                                                   max_length=40)
+            self.fields["address"] = forms.CharField(label=_("Address"), required=False,
+                                                     widget=forms.Textarea(attrs={"rows": 3}))
+            self.fields["safe_contact"] = forms.CharField(
+                label=_("Safe-contact notes"), required=False,
+                help_text=_("How and when it is safe to contact the victim"))
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        on, at = data.get("occurred_on"), data.get("occurred_time")
+        if on and at:
+            occurred = dt.datetime.combine(on, at, tzinfo=LONDON)
+            if occurred > dt.datetime.now(tz=LONDON) + dt.timedelta(minutes=5):
+                self.add_error("occurred_on", _("The date and time must not be in the future"))
+        return data
+
+    def to_feed_line(self, *, event_id: str, case: str, provider: str) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        cleaned = self.cleaned_data
+        for name, spec in self.event_type.fields.items():
+            value = cleaned.get(name)
+            if name == "contact" or value in (None, "", []):
+                continue
+            if spec.kind == "date":
+                value = value.isoformat()
+            elif spec.kind == "list" and spec.items != "enum":
+                value = [line.strip() for line in str(value).splitlines() if line.strip()]
+            elif spec.kind == "object":
+                value = {"notes": value}
+            data[name] = value
+        if self.event_type.name == "victim.identified":
+            contact = {k: cleaned[k] for k in ("email", "phone", "address", "safe_contact")
+                       if cleaned.get(k)}
+            if contact:
+                data["contact"] = contact
+        occurred = dt.datetime.combine(cleaned["occurred_on"], cleaned["occurred_time"],
+                                       tzinfo=LONDON)
+        line: dict[str, Any] = {"id": event_id, "type": self.event_type.name, "case": case,
+                                "provider": provider, "occurred_at": occurred.isoformat()}
+        victim = (self.new_victim_key if self.event_type.name == "victim.identified"
+                  else cleaned.get("victim"))
+        if victim:
+            line["victim"] = victim
+        line["data"] = data
+        return line
+
+
+def recordable_types() -> list[tuple[str, str]]:
+    from victimjourney.journey.catalogue import STAGES
+
+    out = []
+    for stage in (1, 2, 3, 4, 5, 6, 7, 8, 0):
+        for t in EVENT_TYPES.values():
+            if t.stage == stage and t.name not in NOT_RECORDED_HERE:
+                out.append((t.name, f"{STAGES[stage].capitalize()}: {t.doc}"))
+    return out
+
+
+class NewCaseForm(forms.Form):
+    reference = forms.CharField(label=_("Crime reference number"), max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Continue")))

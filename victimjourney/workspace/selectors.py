@@ -1,0 +1,117 @@
+"""What the case page shows, assembled from the stored record (already access-checked)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from victimjourney.accounts.roles import may_see_field
+from victimjourney.cases.models import Case
+from victimjourney.core.clock import local_date
+from victimjourney.duties.engine import CATEGORY_LABELS
+from victimjourney.duties.selectors import DutyView, duties_of_case, duty_views
+from victimjourney.journey.catalogue import EVENT_TYPES, STAGES
+from victimjourney.journey.models import Event
+from victimjourney.organisations.reference import OrganisationRef
+from victimjourney.victims.models import CategoryRecord, Victim
+
+
+@dataclass
+class CategoryLine:
+    label: str
+    reason: str
+    source: str
+    since: dt.datetime
+    confirmed_by: str
+
+
+@dataclass
+class VictimPanel:
+    victim: Victim
+    categories: list[CategoryLine]
+    history: list[CategoryRecord]
+    duties: list[DutyView]
+    contact: dict | None  # None: hidden from this role
+    contact_hidden_reason: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class TimelineEvent:
+    event: Event
+    doc: str
+    when: dt.datetime
+    provider_name: str
+    summary: str
+
+
+@dataclass
+class CasePage:
+    victims: list[VictimPanel]
+    timeline: list[tuple[str, list[TimelineEvent]]]
+    contacts: list[TimelineEvent]
+    domestic_abuse: bool
+
+
+def _summary(event: Event) -> str:
+    data = event.data or {}
+    keys = ("offence", "decision", "disposal", "verdict", "channel", "category", "reason",
+            "summary", "kind", "plea", "scheme", "outcome")
+    parts = [f"{k.replace('_', ' ')}: {data[k]}" for k in keys if data.get(k)]
+    if event.victim_key:
+        parts.append(f"victim {event.victim_key}")
+    return "; ".join(str(p) for p in parts)
+
+
+def _current_categories(history: list[CategoryRecord], now: dt.datetime) -> list[CategoryLine]:
+    latest: dict[str, CategoryRecord] = {}
+    for record in history:
+        if record.effective_at <= now:
+            latest[record.category] = record
+    return [CategoryLine(CATEGORY_LABELS.get(r.category, r.category), r.reason, r.source,
+                         r.effective_at, r.confirmed_by)
+            for r in latest.values() if r.state == "applies"]
+
+
+def case_page(case: Case, *, role: str, orgs: dict[str, OrganisationRef],
+              now: dt.datetime) -> CasePage:
+    events = list(case.events.order_by("occurred_at", "id"))
+    domestic = any(e.type == "crime.reported" and (e.data or {}).get("domestic_abuse")
+                   for e in events)
+    duties = duties_of_case(case.pk)
+    victims = []
+    for victim in case.victims.order_by("key").prefetch_related("categories"):
+        history = list(victim.categories.all())
+        field_name = "contact_domestic_abuse" if domestic else "contact"
+        visible = may_see_field(role, field_name)
+        views = duty_views(duties.get(victim.key, []), orgs)
+        counts: dict[str, int] = {}
+        for view in views:
+            counts[view.duty.status] = counts.get(view.duty.status, 0) + 1
+        victims.append(VictimPanel(
+            victim=victim, categories=_current_categories(history, now), history=history,
+            duties=views, contact=victim.contact if visible else None,
+            contact_hidden_reason="" if visible else (
+                "Hidden: a domestic abuse victim's contact details are shown only to the "
+                "roles that must contact or protect them." if domestic else
+                "Hidden: your role does not need the victim's contact details."),
+            counts=counts,
+        ))
+    by_stage: dict[int, list[TimelineEvent]] = {}
+    contacts = []
+    for ev in events:
+        etype = EVENT_TYPES.get(ev.type)
+        org = orgs.get(ev.provider_id)
+        item = TimelineEvent(ev, etype.doc if etype else ev.type, ev.occurred_at,
+                             org.name if org else ev.provider_id, _summary(ev))
+        stage = etype.stage if etype else 0
+        by_stage.setdefault(stage, []).append(item)
+        if ev.type == "contact.made":
+            contacts.append(item)
+    timeline = [(STAGES[s], by_stage[s]) for s in (1, 2, 3, 4, 5, 6, 7, 8, 0) if s in by_stage]
+    return CasePage(victims=victims, timeline=timeline, contacts=contacts,
+                    domestic_abuse=domestic)
+
+
+def local_day(instant: dt.datetime) -> dt.date:
+    return local_date(instant)

@@ -1,0 +1,192 @@
+"""Practitioners' pages: parse, fetch through a permission-checked selector, call one service,
+respond."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from victimjourney.accounts.roles import CAN_RECORD, CAN_SUPERVISE, ROLES
+from victimjourney.audit.services import audit_record
+from victimjourney.cases.models import Case
+from victimjourney.cases.selectors import access_case, cases_visible, staff_of
+from victimjourney.core import clock
+from victimjourney.core.errors import FeedErrors
+from victimjourney.duties.selectors import duties_to_do, duty_views, team_summary
+from victimjourney.duties.services import feed_import
+from victimjourney.journey.catalogue import EVENT_TYPES
+from victimjourney.organisations.selectors import organisation_refs
+from victimjourney.workspace.forms import EventForm, NewCaseForm, recordable_types
+from victimjourney.workspace.selectors import case_page
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "workspace/sign_in.html"
+    redirect_authenticated_user = True
+
+
+def _staff(request: HttpRequest):
+    staff = getattr(request.user, "staff", None)
+    if staff is None:
+        raise PermissionDenied(_("Your account is not linked to an organisation."))
+    return staff
+
+
+@login_required
+def my_duties(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    orgs = organisation_refs()
+    work = duties_to_do(organisation=staff.organisation_id, now=clock.now())
+    groups = [
+        (_("Overdue"), "overdue", duty_views(work.overdue, orgs)),
+        (_("Due today"), "today", duty_views(work.due_today, orgs)),
+        (_("Due in the next 7 days"), "week", duty_views(work.due_this_week, orgs)),
+        (_("Due later"), "later", duty_views(work.later, orgs)),
+        (_("No time limit (still to do)"), "undated", duty_views(work.undated, orgs)),
+    ]
+    return render(request, "workspace/my_duties.html", {
+        "staff": staff, "role": ROLES[staff.role], "groups": groups,
+        "organisation": orgs.get(staff.organisation_id),
+        "can_supervise": staff.role in CAN_SUPERVISE,
+    })
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    if staff.role not in CAN_SUPERVISE:
+        raise Http404
+    orgs = organisation_refs()
+    return render(request, "workspace/team.html", {
+        "rows": team_summary(organisation=staff.organisation_id),
+        "organisation": orgs.get(staff.organisation_id),
+    })
+
+
+@login_required
+def case_search(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    query = request.GET.get("q", "").strip()
+    cases = cases_visible(request.user)
+    if query:
+        cases = cases.filter(reference__icontains=query)
+    return render(request, "workspace/case_search.html", {
+        "query": query, "cases": cases.order_by("-reported_at", "reference")[:50],
+        "can_record": staff.role in CAN_RECORD,
+    })
+
+
+@login_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    staff = _staff(request)
+    case = access_case(request.user, reference)
+    page = case_page(case, role=staff.role, orgs=organisation_refs(), now=clock.now())
+    audit_record(user=request.user, action="view_case", case_reference=case.reference,
+                 detail="victims: " + ", ".join(v.victim.key for v in page.victims))
+    return render(request, "workspace/case_detail.html", {
+        "case": case, "page": page, "can_record": staff.role in CAN_RECORD,
+    })
+
+
+@login_required
+def record_choose(request: HttpRequest, reference: str) -> HttpResponse:
+    staff = _staff(request)
+    case = access_case(request.user, reference)
+    if staff.role not in CAN_RECORD:
+        raise Http404
+    chosen = request.GET.get("type")
+    if chosen in EVENT_TYPES:
+        return redirect("record-event", reference=case.reference, event_type=chosen)
+    return render(request, "workspace/record_choose.html", {
+        "case": case, "types": recordable_types(), "error": "type" in request.GET,
+    })
+
+
+def _event_choices(case: Case) -> list[tuple[str, str]]:
+    return [(e.id, f"{e.type} ({clock.local_date(e.occurred_at):%d %b %Y}, {e.id})")
+            for e in case.events.order_by("-occurred_at")[:200]]
+
+
+@login_required
+def record_event(request: HttpRequest, reference: str, event_type: str) -> HttpResponse:
+    staff = _staff(request)
+    if staff.role not in CAN_RECORD or event_type not in EVENT_TYPES:
+        raise Http404
+    case = access_case(request.user, reference)
+    victims = [(v.key, f"{v.key}: {v.name or v.get_kind_display()}")
+               for v in case.victims.order_by("key")]
+    form = EventForm(request.POST or None, event_type=event_type, victims=victims,
+                     events=_event_choices(case), new_victim_key=f"V{len(victims) + 1}")
+    if request.method == "POST" and form.is_valid():
+        line = form.to_feed_line(event_id=f"ws-{uuid.uuid4()}", case=case.reference,
+                                 provider=staff.organisation_id)
+        if _store(request, form, line):
+            audit_record(user=request.user, action="record_event", case_reference=case.reference,
+                         victim_key=line.get("victim", ""), detail=event_type)
+            messages.success(request, _("Recorded: %(doc)s") % {
+                "doc": EVENT_TYPES[event_type].doc})
+            return redirect("case-detail", reference=case.reference)
+    return render(request, "workspace/record_event.html", {
+        "case": case, "form": form, "event_type": EVENT_TYPES[event_type],
+    })
+
+
+def _store(request: HttpRequest, form: EventForm, line: dict) -> bool:
+    import json
+
+    try:
+        feed_import(lines=[json.dumps(line)], source=f"workspace:{request.user.get_username()}")
+    except FeedErrors as exc:
+        for error in exc.errors:
+            name = error.field.removeprefix("data.")
+            target = name if name in form.fields else None
+            form.add_error(target, error.message)
+        return False
+    return True
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    if staff.role not in CAN_RECORD or not staff.organisation_id.startswith("police:"):
+        raise Http404
+    form = NewCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reference = form.cleaned_data["reference"].strip()
+        if Case.objects.filter(reference=reference).exists():
+            form.add_error("reference", _("A case with this reference already exists"))
+        else:
+            return redirect("new-case-report", reference=reference)
+    return render(request, "workspace/case_new.html", {"form": form})
+
+
+@login_required
+def case_new_report(request: HttpRequest, reference: str) -> HttpResponse:
+    staff = _staff(request)
+    if staff.role not in CAN_RECORD or not staff.organisation_id.startswith("police:"):
+        raise Http404
+    if Case.objects.filter(reference=reference).exists():
+        staff_of(request.user)
+        return redirect("case-detail", reference=reference)
+    form = EventForm(request.POST or None, event_type="crime.reported", victims=[], events=[],
+                     new_victim_key="V1")
+    if request.method == "POST" and form.is_valid():
+        line = form.to_feed_line(event_id=f"ws-{uuid.uuid4()}", case=reference,
+                                 provider=staff.organisation_id)
+        if _store(request, form, line):
+            audit_record(user=request.user, action="record_event", case_reference=reference,
+                         detail="crime.reported")
+            messages.success(request, _("Crime recorded. Now add the victim."))
+            return redirect("record-event", reference=reference,
+                            event_type="victim.identified")
+    return render(request, "workspace/record_event.html", {
+        "case": {"reference": reference}, "form": form,
+        "event_type": EVENT_TYPES["crime.reported"], "new_case": True,
+    })
