@@ -119,3 +119,26 @@ def test_the_language_switch_sets_welsh_and_goes_back(kent_officer):
     assert response.cookies["django_language"].value == "cy"
     off_site = kent_officer.get("/language/cy/?next=https://evil.example/")
     assert off_site["Location"] == "/"
+
+
+def test_a_flag_set_by_the_cps_is_shown_to_the_witness_care_unit(client, kent_case, now):
+    cps = signed_in(client, "lawyer", "cps:south-east", "cps_lawyer")
+    # The CPS becomes involved in the case by recording on it; first, let it see the case.
+    from tests.helpers import lines, raw
+    from victimjourney.duties.services import feed_import
+
+    feed_import(lines=lines(raw("k4", "cps.decision", "2026-11-25 10:00", case="KEN/1/26",
+                                provider="cps:south-east", decision="charge")), source="t")
+    response = cps.post("/cases/KEN/1/26/record/flag.set/", {
+        "occurred_on": "2026-11-25", "occurred_time": "11:00", "victim": "V1",
+        "flag": "special_measures", "note": "Live link granted", "review_on": "2026-11-01"})
+    assert response.status_code == 302
+    client.logout()
+    signed_in(client, "wcu", "wcu:kent", "witness_care_officer")
+    feed_import(lines=lines(raw("k5", "hearing.listed", "2026-11-25 12:00", case="KEN/1/26",
+                                provider="wcu:kent")), source="t")
+    text = client.get("/cases/KEN/1/26/").content.decode()
+    assert 'data-flag="special_measures"' in text
+    assert "Live link granted" in text
+    assert "Set by CPS South East" in text
+    assert "needs review" in text  # its review date has passed

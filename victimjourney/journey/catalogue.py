@@ -41,6 +41,10 @@ CPS_DECISIONS = (
 OOC_DISPOSALS = (
     "caution", "conditional_caution", "penalty_notice", "community_resolution", "youth_caution",
 )
+FLAGS = (
+    "special_measures", "intermediary", "interpreter", "safe_contact", "do_not_send_letters",
+    "other",
+)
 CLOSURE_REASONS = (
     "no_suspect_identified", "evidential_difficulties", "victim_does_not_support",
     "not_in_public_interest", "decision_not_to_investigate", "other",
@@ -227,6 +231,15 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
        entitlements=Field("list", doc="limit to these entitlements (default: all the answered "
                                       "event's duties fulfilled by contact)"),
        summary=S),
+    _t("flag.set", 0, "A flag on the victim that every agency on the case must see.",
+       added=True, victim=True,
+       flag=Field("enum", required=True, choices=FLAGS),
+       note=Field("str", doc="what the flag means for this victim"),
+       set_by=Field("str", doc="the person who set it"),
+       review_on=Field("date", required=True, doc="when the flag must be checked again")),
+    _t("flag.cleared", 0, "A flag was cleared.", added=True, victim=True,
+       flag=Field("enum", required=True, choices=FLAGS),
+       reason=Field("str", required=True), cleared_by=S),
     _t("correction.recorded", 0, "A correction to an earlier event: the log is never edited.",
        added=True,
        corrects=Field("event_ref", required=True),

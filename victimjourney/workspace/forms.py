@@ -101,7 +101,7 @@ class EventForm(forms.Form):
             self.fields["victim"] = forms.ChoiceField(
                 label=_("Victim"), choices=choices, required=self.event_type.victim_specific)
         for name, spec in self.event_type.fields.items():
-            if name == "contact":
+            if name in ("contact", "set_by", "cleared_by"):  # filled from the signed-in user
                 continue
             self.fields[name] = _form_field(name, spec, events, victims)
         if event_type == "victim.identified":

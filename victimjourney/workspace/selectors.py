@@ -51,6 +51,7 @@ class CasePage:
     timeline: list[tuple[str, list[TimelineEvent]]]
     contacts: list[TimelineEvent]
     domestic_abuse: bool
+    flags: list[FlagView] = field(default_factory=list)
 
 
 def _summary(event: Event) -> str:
@@ -110,8 +111,52 @@ def case_page(case: Case, *, role: str, orgs: dict[str, OrganisationRef],
             contacts.append(item)
     timeline = [(STAGES[s], by_stage[s]) for s in (1, 2, 3, 4, 5, 6, 7, 8, 0) if s in by_stage]
     return CasePage(victims=victims, timeline=timeline, contacts=contacts,
-                    domestic_abuse=domestic)
+                    domestic_abuse=domestic,
+                    flags=flags_in_force(events, orgs=orgs, today=local_date(now)))
 
 
 def local_day(instant: dt.datetime) -> dt.date:
     return local_date(instant)
+
+
+@dataclass
+class FlagView:
+    victim_key: str
+    flag: str
+    label: str
+    note: str
+    set_by: str
+    organisation: str
+    set_at: dt.datetime
+    review_on: dt.date | None
+    needs_review: bool
+
+
+FLAG_LABELS = {
+    "special_measures": "Special measures",
+    "intermediary": "Registered intermediary",
+    "interpreter": "Interpreter",
+    "safe_contact": "Safe contact only",
+    "do_not_send_letters": "Do not send letters to this address",
+    "other": "Other",
+}
+
+
+def flags_in_force(events: list[Event], *, orgs: dict[str, OrganisationRef],
+                   today: dt.date) -> list[FlagView]:
+    """Flags set and not cleared, newest setting wins; past its review date it needs review."""
+    current: dict[tuple[str, str], Event | None] = {}
+    for ev in events:
+        if ev.type in ("flag.set", "flag.cleared"):
+            key = (ev.victim_key, ev.data["flag"])
+            current[key] = ev if ev.type == "flag.set" else None
+    out = []
+    for (victim, flag), ev in sorted(current.items()):
+        if ev is None:
+            continue
+        review = dt.date.fromisoformat(ev.data["review_on"]) if ev.data.get("review_on") else None
+        org = orgs.get(ev.provider_id)
+        out.append(FlagView(victim, flag, FLAG_LABELS.get(flag, flag), ev.data.get("note", ""),
+                            ev.data.get("set_by", ""), org.name if org else ev.provider_id,
+                            ev.occurred_at, review, review is not None and review < today))
+    return out
