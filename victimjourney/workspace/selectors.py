@@ -146,10 +146,10 @@ def flags_in_force(events: list[Event], *, orgs: dict[str, OrganisationRef],
                    today: dt.date) -> list[FlagView]:
     """Flags set and not cleared, newest setting wins; past its review date it needs review."""
     current: dict[tuple[str, str], Event | None] = {}
-    for ev in events:
-        if ev.type in ("flag.set", "flag.cleared"):
-            key = (ev.victim_key, ev.data["flag"])
-            current[key] = ev if ev.type == "flag.set" else None
+    for item in events:
+        if item.type in ("flag.set", "flag.cleared"):
+            key = (item.victim_key, item.data["flag"])
+            current[key] = item if item.type == "flag.set" else None
     out = []
     for (victim, flag), ev in sorted(current.items()):
         if ev is None:

@@ -127,11 +127,11 @@ def record_event(request: HttpRequest, reference: str, event_type: str) -> HttpR
     if request.method == "POST" and form.is_valid():
         line = form.to_feed_line(event_id=f"ws-{uuid.uuid4()}", case=case.reference,
                                  provider=staff.organisation_id)
+        who = staff.user.get_full_name() or staff.user.get_username()
         if event_type == "flag.set":
-            line["data"]["set_by"] = request.user.get_full_name() or request.user.get_username()
+            line["data"]["set_by"] = who
         elif event_type == "flag.cleared":
-            line["data"]["cleared_by"] = (request.user.get_full_name()
-                                          or request.user.get_username())
+            line["data"]["cleared_by"] = who
         if _store(request, form, line):
             audit_record(user=request.user, action="record_event", case_reference=case.reference,
                          victim_key=line.get("victim", ""), detail=event_type)
