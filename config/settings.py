@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "victimjourney.journey",
     "victimjourney.duties",
     "victimjourney.web",
+    "victimjourney.letters",
     "victimjourney.workspace",
 ]
 

@@ -12,6 +12,7 @@ from victimjourney.duties.engine import CATEGORY_LABELS
 from victimjourney.duties.selectors import DutyView, duties_of_case, duty_views
 from victimjourney.journey.catalogue import EVENT_TYPES, STAGES
 from victimjourney.journey.models import Event
+from victimjourney.letters.content import LETTER_TYPES
 from victimjourney.organisations.reference import OrganisationRef
 from victimjourney.victims.models import CategoryRecord, Victim
 
@@ -43,6 +44,7 @@ class TimelineEvent:
     when: dt.datetime
     provider_name: str
     summary: str
+    letter: bool = False
 
 
 @dataclass
@@ -104,7 +106,8 @@ def case_page(case: Case, *, role: str, orgs: dict[str, OrganisationRef],
         etype = EVENT_TYPES.get(ev.type)
         org = orgs.get(ev.provider_id)
         item = TimelineEvent(ev, etype.doc if etype else ev.type, ev.occurred_at,
-                             org.name if org else ev.provider_id, _summary(ev))
+                             org.name if org else ev.provider_id, _summary(ev),
+                             letter=ev.type in LETTER_TYPES)
         stage = etype.stage if etype else 0
         by_stage.setdefault(stage, []).append(item)
         if ev.type == "contact.made":

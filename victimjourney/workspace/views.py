@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from victimjourney.accounts.roles import CAN_RECORD, CAN_SUPERVISE, ROLES
@@ -22,6 +23,7 @@ from victimjourney.core.errors import FeedErrors
 from victimjourney.duties.selectors import duties_to_do, duty_views, team_summary
 from victimjourney.duties.services import feed_import
 from victimjourney.journey.catalogue import EVENT_TYPES
+from victimjourney.letters.content import LETTER_TYPES, letter_for
 from victimjourney.organisations.selectors import organisation_refs
 from victimjourney.workspace.forms import EventForm, NewCaseForm, recordable_types
 from victimjourney.workspace.selectors import case_page
@@ -155,6 +157,35 @@ def _store(request: HttpRequest, form: EventForm, line: dict) -> bool:
             form.add_error(target, error.message)
         return False
     return True
+
+
+@login_required
+def letter(request: HttpRequest, reference: str, event_id: str, victim_key: str
+           ) -> HttpResponse:
+    """A letter to a victim about an event, from the case record; ?format=pdf to print."""
+    staff = _staff(request)
+    case = access_case(request.user, reference)
+    event = case.events.filter(id=event_id, type__in=LETTER_TYPES).first()
+    victim = case.victims.filter(key=victim_key).first()
+    if event is None or victim is None or (event.victim_key and event.victim_key != victim_key):
+        raise Http404
+    sender = organisation_refs()[staff.organisation_id]
+    content = letter_for(case=case, victim=victim, event=event, sender=sender,
+                         dated=clock.local_date(clock.now()))
+    audit_record(user=request.user, action="view_letter", case_reference=case.reference,
+                 victim_key=victim.key, detail=f"{event.type} {event.id}")
+    html = render_to_string("letters/letter.html", {"letter": content})
+    if request.GET.get("format") == "pdf":
+        from weasyprint import HTML
+
+        pdf = HTML(string=html).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = f"letter-{case.reference.replace('/', '-')}-{victim.key}-{event.id}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return render(request, "workspace/letter.html", {
+        "case": case, "victim": victim, "event": event, "letter": content, "letter_html": html,
+    })
 
 
 @login_required
