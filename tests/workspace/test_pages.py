@@ -142,3 +142,28 @@ def test_a_flag_set_by_the_cps_is_shown_to_the_witness_care_unit(client, kent_ca
     assert "Live link granted" in text
     assert "Set by CPS South East" in text
     assert "needs review" in text  # its review date has passed
+
+
+def test_a_needs_assessment_is_a_questionnaire_and_confirms_the_categories_it_shows(
+        kent_officer, kent_case):
+    answers = {f"q_{q}": "no" for q in ("communication", "impairment", "fear", "repeat",
+                                         "support", "specialist_support", "special_measures")}
+    answers.update({"q_fear": "yes", "q_specialist_support": "yes", "q_language": "Welsh"})
+    response = kent_officer.post("/cases/KEN/1/26/record/needs_assessment.completed/", {
+        "occurred_on": "2026-11-24", "occurred_time": "10:00", "victim": "V1", **answers})
+    assert response.status_code == 302
+    event = Event.objects.get(type="needs_assessment.completed")
+    assert event.data["answers"]["fear"] == "yes"
+    assert event.data["answers"]["language"] == "Welsh"
+    assert event.data["specialist_support_needed"] is True
+    category = Event.objects.get(type="victim.categorised")
+    assert (category.victim_key, category.data["category"], category.data["confirmed_by"]) == (
+        "V1", "intimidated", "officer")
+    assert Duty.objects.get(entitlement="needs_assessment_police").status == "met"
+
+
+def test_a_questionnaire_left_unanswered_is_an_error(kent_officer, kent_case):
+    response = kent_officer.post("/cases/KEN/1/26/record/wcu.needs_assessment.completed/", {
+        "occurred_on": "2026-11-24", "occurred_time": "10:00", "victim": "V1"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from victimjourney.core.clock import LONDON
 from victimjourney.journey.catalogue import EVENT_TYPES, Field
+from victimjourney.workspace.questionnaires import PROPOSED_CATEGORIES, QUESTIONNAIRES
 
 # Types recorded through a dedicated form or not by staff at all.
 NOT_RECORDED_HERE = {"correction.recorded"}
@@ -100,10 +101,23 @@ class EventForm(forms.Form):
                 choices = [("", _("Every victim on the case")), *choices]
             self.fields["victim"] = forms.ChoiceField(
                 label=_("Victim"), choices=choices, required=self.event_type.victim_specific)
+        self.questions = QUESTIONNAIRES.get(event_type, ())
         for name, spec in self.event_type.fields.items():
             if name in ("contact", "set_by", "cleared_by"):  # filled from the signed-in user
                 continue
+            if name in ("answers", "specialist_support_needed", "enhanced_eligible") and (
+                    self.questions):
+                continue  # asked as the questionnaire below
             self.fields[name] = _form_field(name, spec, events, victims)
+        for question in self.questions:
+            if question.kind == "yesno":
+                self.fields[f"q_{question.id}"] = forms.ChoiceField(
+                    label=question.text, help_text=question.hint, required=True,
+                    choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect)
+            else:
+                self.fields[f"q_{question.id}"] = forms.CharField(
+                    label=question.text, help_text=question.hint, required=False,
+                    max_length=500)
         if event_type == "victim.identified":
             self.fields["email"] = forms.EmailField(label=_("Email address"), required=False)
             self.fields["phone"] = forms.CharField(label=_("Phone number"), required=False,
@@ -139,6 +153,13 @@ class EventForm(forms.Form):
             elif spec.kind == "object":
                 value = {"notes": value}
             data[name] = value
+        if self.questions:
+            answers = {q.id: cleaned.get(f"q_{q.id}", "") for q in self.questions}
+            data["answers"] = answers
+            if "specialist_support_needed" in self.event_type.fields:
+                data["specialist_support_needed"] = answers.get("specialist_support") == "yes"
+                data["enhanced_eligible"] = any(answers.get(q) == "yes"
+                                                for q in PROPOSED_CATEGORIES)
         if self.event_type.name == "victim.identified":
             contact = {k: cleaned[k] for k in ("email", "phone", "address", "safe_contact")
                        if cleaned.get(k)}
@@ -154,6 +175,29 @@ class EventForm(forms.Form):
             line["victim"] = victim
         line["data"] = data
         return line
+
+
+def proposed_categories(line: dict[str, Any], *, confirmed_by: str) -> list[dict[str, Any]]:
+    """`victim.categorised` lines for the categories a needs assessment's answers show.
+
+    The person recording the assessment confirms them by saving it (victims-code.md §1.3:
+    "the final decision ... is the responsibility of the relevant service provider").
+    """
+    if line["type"] not in QUESTIONNAIRES:
+        return []
+    answers = line.get("data", {}).get("answers") or {}
+    seen: set[str] = set()
+    out = []
+    for question, (category, reason) in PROPOSED_CATEGORIES.items():
+        if answers.get(question) != "yes" or category in seen or not line.get("victim"):
+            continue
+        seen.add(category)
+        out.append({"id": f"{line['id']}-{category}", "type": "victim.categorised",
+                    "case": line["case"], "provider": line["provider"],
+                    "occurred_at": line["occurred_at"], "victim": line["victim"],
+                    "data": {"category": category, "reason": str(reason),
+                             "confirmed_by": confirmed_by}})
+    return out
 
 
 def recordable_types() -> list[tuple[str, str]]:

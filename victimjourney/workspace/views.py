@@ -25,7 +25,12 @@ from victimjourney.duties.services import feed_import
 from victimjourney.journey.catalogue import EVENT_TYPES
 from victimjourney.letters.content import LETTER_TYPES, letter_for
 from victimjourney.organisations.selectors import organisation_refs
-from victimjourney.workspace.forms import EventForm, NewCaseForm, recordable_types
+from victimjourney.workspace.forms import (
+    EventForm,
+    NewCaseForm,
+    proposed_categories,
+    recordable_types,
+)
 from victimjourney.workspace.selectors import case_page
 
 
@@ -134,7 +139,8 @@ def record_event(request: HttpRequest, reference: str, event_type: str) -> HttpR
             line["data"]["set_by"] = who
         elif event_type == "flag.cleared":
             line["data"]["cleared_by"] = who
-        if _store(request, form, line):
+        extra = proposed_categories(line, confirmed_by=who)
+        if _store(request, form, line, *extra):
             audit_record(user=request.user, action="record_event", case_reference=case.reference,
                          victim_key=line.get("victim", ""), detail=event_type)
             messages.success(request, _("Recorded: %(doc)s") % {
@@ -145,11 +151,13 @@ def record_event(request: HttpRequest, reference: str, event_type: str) -> HttpR
     })
 
 
-def _store(request: HttpRequest, form: EventForm, line: dict) -> bool:
+def _store(request: HttpRequest, form: EventForm, *lines: dict) -> bool:
+    """Write the form's events as one batch, through the feed import (whole or nothing)."""
     import json
 
     try:
-        feed_import(lines=[json.dumps(line)], source=f"workspace:{request.user.get_username()}")
+        feed_import(lines=[json.dumps(line) for line in lines],
+                    source=f"workspace:{request.user.get_username()}")
     except FeedErrors as exc:
         for error in exc.errors:
             name = error.field.removeprefix("data.")
