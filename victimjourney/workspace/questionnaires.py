@@ -10,15 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as Text
+else:
+    Text = str
 
 
 @dataclass(frozen=True)
 class Question:
     id: str
-    text: str
+    text: str | Text  # translated when shown
     kind: str = "yesno"  # yesno or text
-    hint: str = ""
+    hint: str | Text = ""
 
 
 POLICE_INITIAL = (
