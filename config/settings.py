@@ -111,6 +111,22 @@ STATICFILES_DIRS = [("govuk", GOVUK_FRONTEND)] if GOVUK_FRONTEND.exists() else [
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
+# OpenID Connect sign-in for production identity providers: off unless OIDC_ENABLED. Only
+# staff an administrator has already created (matched by email) can sign in this way.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", default=False)
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.insert(0, "victimjourney.accounts.oidc.StaffOIDCBackend")
+    OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_CREATE_USER = False
+
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "my-duties"
 LOGOUT_REDIRECT_URL = "sign-in"

@@ -9,5 +9,6 @@ urlpatterns = [
     # GOV.UK Frontend's fonts and images, where its CSS expects them.
     re_path(r"^assets/(?P<path>.*)$", serve, {"document_root": settings.GOVUK_ASSETS}),
     path("", include("victimjourney.workspace.urls")),
+    *([path("oidc/", include("mozilla_django_oidc.urls"))] if settings.OIDC_ENABLED else []),
     path("", include("victimjourney.web.urls")),
 ]

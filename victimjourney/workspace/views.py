@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -37,6 +38,7 @@ from victimjourney.workspace.selectors import case_page
 class SignInView(auth_views.LoginView):
     template_name = "workspace/sign_in.html"
     redirect_authenticated_user = True
+    extra_context = {"oidc_enabled": settings.OIDC_ENABLED}
 
 
 def _staff(request: HttpRequest):
