@@ -19,7 +19,7 @@ def test_the_backend_matches_only_existing_staff_by_email(settings):
     settings.OIDC_OP_TOKEN_ENDPOINT = "https://idp.example.invalid/token"
     settings.OIDC_OP_USER_ENDPOINT = "https://idp.example.invalid/userinfo"
     settings.OIDC_RP_CLIENT_ID = "victimjourney"
-    settings.OIDC_RP_CLIENT_SECRET = "not-a-secret"  # noqa: S105
+    settings.OIDC_RP_CLIENT_SECRET = "not-a-secret"
     settings.OIDC_RP_SIGN_ALGO = "HS256"
     settings.OIDC_CREATE_USER = False
     staff_create(username="dc", password="x" * 12, organisation="police:kent",

@@ -9,7 +9,6 @@ stored on the event (`data.answers`), so every agency sees the same answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
