@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "victimjourney.duties",
     "victimjourney.web",
     "victimjourney.letters",
+    "victimjourney.inspection",
+    "victimjourney.api",
     "victimjourney.workspace",
 ]
 

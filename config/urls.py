@@ -8,6 +8,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # GOV.UK Frontend's fonts and images, where its CSS expects them.
     re_path(r"^assets/(?P<path>.*)$", serve, {"document_root": settings.GOVUK_ASSETS}),
+    path("api/", include("victimjourney.api.urls")),
+    path("inspection/", include("victimjourney.inspection.urls")),
     path("", include("victimjourney.workspace.urls")),
     *([path("oidc/", include("mozilla_django_oidc.urls"))] if settings.OIDC_ENABLED else []),
     path("", include("victimjourney.web.urls")),
