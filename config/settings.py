@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "victimjourney.letters",
     "victimjourney.inspection",
     "victimjourney.api",
+    "victimjourney.notifications",
+    "victimjourney.linkage",
     "victimjourney.workspace",
 ]
 

@@ -10,6 +10,8 @@ urlpatterns = [
     re_path(r"^assets/(?P<path>.*)$", serve, {"document_root": settings.GOVUK_ASSETS}),
     path("api/", include("victimjourney.api.urls")),
     path("inspection/", include("victimjourney.inspection.urls")),
+    path("notifications/", include("victimjourney.notifications.urls")),
+    path("linkage/", include("victimjourney.linkage.urls")),
     path("", include("victimjourney.workspace.urls")),
     *([path("oidc/", include("mozilla_django_oidc.urls"))] if settings.OIDC_ENABLED else []),
     path("", include("victimjourney.web.urls")),
