@@ -7,18 +7,20 @@ that need it. `docs/SECURITY.md` (issue 9) extends this to the full permission m
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 ROLES = {
-    "call_handler": "Call handler",
-    "investigating_officer": "Investigating officer",
-    "victim_care_officer": "Victim care officer",
-    "family_liaison_officer": "Family liaison officer",
-    "cps_lawyer": "CPS lawyer",
-    "witness_care_officer": "Witness Care officer",
-    "victim_liaison_officer": "Victim Liaison Officer",
-    "yot_officer": "Youth offending team officer",
-    "supervisor": "Supervisor",
-    "inspector": "Inspector",
-    "administrator": "Administrator",
+    "call_handler": gettext_noop("Call handler"),
+    "investigating_officer": gettext_noop("Investigating officer"),
+    "victim_care_officer": gettext_noop("Victim care officer"),
+    "family_liaison_officer": gettext_noop("Family liaison officer"),
+    "cps_lawyer": gettext_noop("CPS lawyer"),
+    "witness_care_officer": gettext_noop("Witness Care officer"),
+    "victim_liaison_officer": gettext_noop("Victim Liaison Officer"),
+    "yot_officer": gettext_noop("Youth offending team officer"),
+    "supervisor": gettext_noop("Supervisor"),
+    "inspector": gettext_noop("Inspector"),
+    "administrator": gettext_noop("Administrator"),
 }
 
 # Roles that read every case, across organisations (inspection, administration).

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from victimjourney.code.model import (
     Condition,
     Deadline,
@@ -25,11 +27,11 @@ from victimjourney.code.model import (
 )
 
 EDITION_META = {
-    "2013": ("Code of Practice for Victims of Crime 2013", dt.date(2013, 12, 10),
+    "2013": (gettext_noop("Code of Practice for Victims of Crime 2013"), dt.date(2013, 12, 10),
              "Victims' Code of Practice Order 2013 (SI 2013/2907)"),
-    "2015": ("Code of Practice for Victims of Crime 2015", dt.date(2015, 11, 16),
+    "2015": (gettext_noop("Code of Practice for Victims of Crime 2015"), dt.date(2015, 11, 16),
              "Code in operation 16 November 2015 (recital to SI 2020/1314)"),
-    "2020": ("Code of Practice for Victims of Crime in England and Wales 2020",
+    "2020": (gettext_noop("Code of Practice for Victims of Crime in England and Wales 2020"),
              dt.date(2021, 4, 1), "SI 2020/1314"),
 }
 
@@ -45,25 +47,25 @@ CONTACT = Evidence(contact=True)
 # absent from `editions` does not have the entitlement.
 _SPECS: list[dict[str, Any]] = [
     # ---------------------------------------------------------------- 1. first contact
-    dict(id="written_ack_of_crime", title="Written acknowledgement of the crime report",
+    dict(id="written_ack_of_crime", title=gettext_noop("Written acknowledgement of the crime report"),
          stage=1, provider="police", triggers=(T("crime.reported"),),
-         action="Send the victim a written acknowledgement that the crime was reported, with "
-                "the basic details of the offence (unless it would put them at risk).",
+         action=gettext_noop("Send the victim a written acknowledgement that the crime was reported, with "
+                   "the basic details of the offence (unless it would put them at risk)."),
          enhanced=untimed(), standard=untimed(), declined_by=("victim.opted_out",),
          editions={"2015": dict(citation="Victims' Code 2015, adult entitlements; Armed Forces "
                                          "Code para 58(1)",
                                 provenance=("P", "S", "UNVERIFIED"),
                                 notes="Deadline not stated (UNVERIFIED).")}),
-    dict(id="written_confirmation_of_crime", title="Written confirmation of the crime report",
+    dict(id="written_confirmation_of_crime", title=gettext_noop("Written confirmation of the crime report"),
          stage=1, provider="police", triggers=(T("crime.reported"),), right="3",
-         action="Give the victim written confirmation of the crime with its basic details, the "
-                "crime reference number and the contact details of the officer in the case.",
+         action=gettext_noop("Give the victim written confirmation of the crime with its basic details, the "
+                   "crime reference number and the contact details of the officer in the case."),
          enhanced=untimed(), standard=untimed(), declined_by=("victim.opted_out",),
          editions={"2020": dict(citation="Victims' Code 2020, Right 3", provenance=("P", "O"))}),
-    dict(id="written_info_leaflet", title="Written information on what to expect", stage=1,
+    dict(id="written_info_leaflet", title=gettext_noop("Written information on what to expect"), stage=1,
          provider="police", triggers=(T("crime.reported"),),
-         action="Give the victim written information on what to expect from the criminal "
-                "justice system (the victim information leaflet).",
+         action=gettext_noop("Give the victim written information on what to expect from the criminal "
+                   "justice system (the victim information leaflet)."),
          enhanced=untimed("without unnecessary delay"),
          standard=untimed("without unnecessary delay"),
          editions={"2013": dict(citation="Victims' Code 2013, police entitlements",
@@ -72,10 +74,10 @@ _SPECS: list[dict[str, Any]] = [
                                       "stated."),
                    "2015": dict(citation="Victims' Code 2015; Armed Forces Code para 58(4)",
                                 provenance=("P", "O"))}),
-    dict(id="needs_assessment_police", title="Needs assessment by the police", stage=2,
+    dict(id="needs_assessment_police", title=gettext_noop("Needs assessment by the police"), stage=2,
          provider="police", triggers=(T("crime.reported"),),
-         action="Assess the victim's needs and whether they are eligible for enhanced "
-                "entitlements, and pass that on to other service providers.",
+         action=gettext_noop("Assess the victim's needs and whether they are eligible for enhanced "
+                   "entitlements, and pass that on to other service providers."),
          enhanced=untimed("timely"), standard=untimed("timely"),
          evidence=Evidence(contact=False, event_types=("needs_assessment.completed",)),
          editions={"2013": dict(citation="Victims' Code 2013, ch. 1 (enhanced entitlements)",
@@ -84,10 +86,10 @@ _SPECS: list[dict[str, Any]] = [
                                 provenance=("P", "O")),
                    "2020": dict(citation="Victims' Code 2020, Right 4", right="4",
                                 provenance=("O",))}),
-    dict(id="referral_to_victim_services", title="Referral to victims' services", stage=2,
+    dict(id="referral_to_victim_services", title=gettext_noop("Referral to victims' services"), stage=2,
          provider="police", triggers=(T("crime.reported"),),
-         action="Pass the victim's details to victims' services (unless they opt out; for "
-                "sexual offence, domestic abuse and bereaved victims, with explicit consent).",
+         action=gettext_noop("Pass the victim's details to victims' services (unless they opt out; for "
+                   "sexual offence, domestic abuse and bereaved victims, with explicit consent)."),
          enhanced=wd(2), standard=wd(2),
          evidence=Evidence(contact=False, event_types=("referral.made",)),
          declined_by=("referral.declined", "victim.opted_out"),
@@ -97,10 +99,10 @@ _SPECS: list[dict[str, Any]] = [
                                          "days of reporting", provenance=("O",)),
                    "2020": dict(citation="Victims' Code 2020, Right 4", right="4",
                                 provenance=("O",))}),
-    dict(id="info_support_services", title="Information about victims' services", stage=2,
+    dict(id="info_support_services", title=gettext_noop("Information about victims' services"), stage=2,
          provider="police", triggers=(T("crime.reported"),),
-         action="Tell the victim about victims' services and how to contact them, so they can "
-                "refer themselves at any time.",
+         action=gettext_noop("Tell the victim about victims' services and how to contact them, so they can "
+                   "refer themselves at any time."),
          enhanced=untimed(), standard=untimed(),
          editions={"2013": dict(citation="Victims' Code 2013, police entitlements",
                                 provenance=("O",)),
@@ -108,23 +110,23 @@ _SPECS: list[dict[str, Any]] = [
                                 provenance=("O",)),
                    "2020": dict(citation="Victims' Code 2020, Right 4", right="4",
                                 provenance=("P", "O"))}),
-    dict(id="specialist_support_referral", title="Offer of referral to specialist support",
+    dict(id="specialist_support_referral", title=gettext_noop("Offer of referral to specialist support"),
          stage=2, provider="police",
          triggers=(T("needs_assessment.completed",
                      when=(C("specialist_support_needed", "true"),)),),
-         action="Offer the victim referral to specialist support services and tell them about "
-                "support at court such as special measures.",
+         action=gettext_noop("Offer the victim referral to specialist support services and tell them about "
+                   "support at court such as special measures."),
          enhanced=untimed(), standard=untimed(),
          evidence=Evidence(contact=True, event_types=("referral.made",)),
          declined_by=("referral.declined",),
          editions={"2020": dict(citation="Victims' Code 2020, Right 4", right="4",
                                 provenance=("P",))}),
     # ---------------------------------------------------------------- 3. investigation
-    dict(id="decision_not_to_investigate", title="Decision not to investigate", stage=3,
+    dict(id="decision_not_to_investigate", title=gettext_noop("Decision not to investigate"), stage=3,
          provider="police",
          triggers=(T("investigation.closed",
                      when=(C("reason", "eq", "decision_not_to_investigate"),)),),
-         action="Tell the victim that the police will not investigate the crime, and why.",
+         action=gettext_noop("Tell the victim that the police will not investigate the crime, and why."),
          **ONE_FIVE,
          editions={"2013": dict(citation="Victims' Code 2013, police",
                                 provenance=("O", "UNVERIFIED"),
@@ -133,13 +135,13 @@ _SPECS: list[dict[str, Any]] = [
                                 provenance=("O", "UNVERIFIED"),
                                 notes="The enhanced 1 working day is UNVERIFIED for 2015."),
                    "2020": dict(citation="Victims' Code 2020, Right 6", right="6",
-                                action="Tell the victim that the police will not investigate, "
-                                       "explain why, and offer referral to a support service.",
+                                action=gettext_noop("Tell the victim that the police will not investigate, "
+                                          "explain why, and offer referral to a support service."),
                                 provenance=("O",))}),
-    dict(id="update_frequency_agreed", title="Agree how often to be updated", stage=3,
+    dict(id="update_frequency_agreed", title=gettext_noop("Agree how often to be updated"), stage=3,
          provider="police", triggers=(T("crime.recorded"),),
-         action="Agree with the victim how often and how they will be updated on the "
-                "investigation.",
+         action=gettext_noop("Agree with the victim how often and how they will be updated on the "
+                   "investigation."),
          enhanced=untimed(), standard=untimed(), declined_by=("victim.opted_out",),
          editions={"2013": dict(citation="Victims' Code 2013 (update frequency rule)",
                                 provenance=("UNVERIFIED",),
@@ -150,9 +152,9 @@ _SPECS: list[dict[str, Any]] = [
                                 notes="The 2013/15 rule is UNVERIFIED."),
                    "2020": dict(citation="Victims' Code 2020, Right 6", right="6",
                                 provenance=("O",))}),
-    dict(id="suspect_arrested", title="Suspect arrested", stage=3, provider="police",
+    dict(id="suspect_arrested", title=gettext_noop("Suspect arrested"), stage=3, provider="police",
          triggers=(T("suspect.arrested"),),
-         action="Tell the victim that a suspect was arrested, with the reasons where applicable.",
+         action=gettext_noop("Tell the victim that a suspect was arrested, with the reasons where applicable."),
          declined_by=("victim.opted_out",), **ONE_FIVE,
          editions={"2013": dict(citation="Victims' Code 2013, police: suspect arrested",
                                 provenance=("O",)),
@@ -160,9 +162,9 @@ _SPECS: list[dict[str, Any]] = [
                                 provenance=("O",)),
                    "2020": dict(citation="Victims' Code 2020, Right 6", right="6",
                                 provenance=("O",))}),
-    dict(id="suspect_interviewed_under_caution", title="Suspect interviewed under caution",
+    dict(id="suspect_interviewed_under_caution", title=gettext_noop("Suspect interviewed under caution"),
          stage=3, provider="police", triggers=(T("suspect.interviewed"),),
-         action="Tell the victim that a suspect was interviewed under caution.",
+         action=gettext_noop("Tell the victim that a suspect was interviewed under caution."),
          declined_by=("victim.opted_out",), **ONE_FIVE,
          editions={"2013": dict(citation="Victims' Code 2013, police",
                                 provenance=("UNVERIFIED",),
@@ -170,36 +172,36 @@ _SPECS: list[dict[str, Any]] = [
                    "2015": dict(citation="Victims' Code 2015, police", provenance=("O",)),
                    "2020": dict(citation="Victims' Code 2020, Right 6", right="6",
                                 provenance=("O",))}),
-    dict(id="suspect_released_without_charge", title="Suspect released without charge",
+    dict(id="suspect_released_without_charge", title=gettext_noop("Suspect released without charge"),
          stage=3, provider="police", triggers=(T("suspect.released_no_further_action"),),
-         action="Tell the victim that the suspect was released without charge, and explain why.",
+         action=gettext_noop("Tell the victim that the suspect was released without charge, and explain why."),
          declined_by=("victim.opted_out",), **ONE_FIVE,
          editions={"2013": dict(citation="Victims' Code 2013, police", provenance=("O",)),
                    "2015": dict(citation="Victims' Code 2015, police", provenance=("O",)),
                    "2020": dict(citation="Victims' Code 2020, Right 6", right="6",
-                                action="Tell the victim that the suspect was released without "
-                                       "charge, explain why, how to get more information, how to "
-                                       "seek a review and how to be referred to support.",
+                                action=gettext_noop("Tell the victim that the suspect was released without "
+                                          "charge, explain why, how to get more information, how to "
+                                          "seek a review and how to be referred to support."),
                                 provenance=("O", "S"))}),
-    dict(id="suspect_bailed_or_rui", title="Suspect on bail or released under investigation",
+    dict(id="suspect_bailed_or_rui", title=gettext_noop("Suspect on bail or released under investigation"),
          stage=3, provider="police",
          triggers=(T("suspect.bailed"), T("suspect.bail_changed")),
-         action="Tell the victim that the suspect was released on police bail (or that bail "
-                "conditions changed), with the reasons and the conditions.",
+         action=gettext_noop("Tell the victim that the suspect was released on police bail (or that bail "
+                   "conditions changed), with the reasons and the conditions."),
          declined_by=("victim.opted_out",), **ONE_FIVE,
          editions={"2013": dict(citation="Victims' Code 2013, police", provenance=("O",)),
                    "2015": dict(citation="Victims' Code 2015, police", provenance=("O",)),
                    "2020": dict(citation="Victims' Code 2020, Right 6", right="6",
                                 triggers=(T("suspect.bailed"), T("suspect.bail_changed"),
                                           T("suspect.released_under_investigation")),
-                                action="Tell the victim that the suspect was released on bail or "
-                                       "under investigation (or that bail conditions changed), "
-                                       "with the reasons and any conditions.",
+                                action=gettext_noop("Tell the victim that the suspect was released on bail or "
+                                          "under investigation (or that bail conditions changed), "
+                                          "with the reasons and any conditions."),
                                 provenance=("O",))}),
-    dict(id="vps_offer", title="Offer to make a Victim Personal Statement", stage=3,
+    dict(id="vps_offer", title=gettext_noop("Offer to make a Victim Personal Statement"), stage=3,
          provider="police", triggers=(T("witness_statement.taken"),),
-         action="Offer the victim the chance to make a Victim Personal Statement and record how "
-                "they would like it used in court.",
+         action=gettext_noop("Offer the victim the chance to make a Victim Personal Statement and record how "
+                   "they would like it used in court."),
          enhanced=before("sentence.passed", text="before sentence"),
          standard=before("sentence.passed", text="before sentence"),
          evidence=Evidence(contact=False, event_types=("vps.offered",)),
@@ -208,10 +210,10 @@ _SPECS: list[dict[str, Any]] = [
                    "2015": dict(citation="Victims' Code 2015, police: VPS", provenance=("O",)),
                    "2020": dict(citation="Victims' Code 2020, Right 7", right="7",
                                 triggers=(T("crime.reported"),), provenance=("O",))}),
-    dict(id="family_liaison_officer", title="Family Liaison Officer for bereaved relatives",
+    dict(id="family_liaison_officer", title=gettext_noop("Family Liaison Officer for bereaved relatives"),
          stage=4, provider="police",
          triggers=(T("victim.identified", when=(C("kind", "eq", "bereaved_close_relative"),)),),
-         action="Assign a Family Liaison Officer to the bereaved family.",
+         action=gettext_noop("Assign a Family Liaison Officer to the bereaved family."),
          enhanced=untimed("as soon as possible"), standard=untimed("as soon as possible"),
          eligibility=Eligibility(kinds=("bereaved_close_relative",)),
          evidence=Evidence(contact=False, event_types=("family_liaison.assigned",)),
@@ -220,9 +222,9 @@ _SPECS: list[dict[str, Any]] = [
                            notes="Deadline UNVERIFIED.")
                    for e in ("2013", "2015", "2020")}),
     # ---------------------------------------------------------------- 4. charge and pre-trial
-    dict(id="suspect_charged", title="Suspect charged", stage=4, provider="police",
+    dict(id="suspect_charged", title=gettext_noop("Suspect charged"), stage=4, provider="police",
          triggers=(T("suspect.charged"),),
-         action="Tell the victim that the suspect was charged.",
+         action=gettext_noop("Tell the victim that the suspect was charged."),
          declined_by=("victim.opted_out",), **ONE_FIVE,
          editions={"2013": dict(citation="Victims' Code 2013, police: suspect charged",
                                 provenance=("O",)),
@@ -231,17 +233,17 @@ _SPECS: list[dict[str, Any]] = [
                    "2020": dict(citation="Victims' Code 2020, Right 6", right="6",
                                 provenance=("I", "UNVERIFIED"),
                                 notes="2020 wording UNVERIFIED.")}),
-    dict(id="out_of_court_disposal_outcome", title="Out-of-court disposal given", stage=4,
+    dict(id="out_of_court_disposal_outcome", title=gettext_noop("Out-of-court disposal given"), stage=4,
          provider="police", triggers=(T("ooc_disposal.issued"),),
-         action="Tell the victim that the offender was given an out-of-court disposal.",
+         action=gettext_noop("Tell the victim that the offender was given an out-of-court disposal."),
          declined_by=("victim.opted_out",), **ONE_FIVE,
          editions={e: dict(citation=f"Victims' Code {e}, police: out-of-court disposals"
                                     + (" (Right 6)" if e == "2020" else ""),
                            provenance=("O",), right="6" if e == "2020" else "")
                    for e in ("2013", "2015", "2020")}),
-    dict(id="out_of_court_disposal_views", title="Victim's views before an out-of-court disposal",
+    dict(id="out_of_court_disposal_views", title=gettext_noop("Victim's views before an out-of-court disposal"),
          stage=4, provider="police", triggers=(T("ooc_disposal.proposed"),),
-         action="Seek and record the victim's views before deciding on an out-of-court disposal.",
+         action=gettext_noop("Seek and record the victim's views before deciding on an out-of-court disposal."),
          enhanced=before("ooc_disposal.issued"), standard=before("ooc_disposal.issued"),
          evidence=Evidence(contact=False, event_types=("ooc_disposal.victim_views_recorded",)),
          editions={"2013": dict(citation="Home Office out-of-court disposal guidance (earlier "
@@ -253,27 +255,27 @@ _SPECS: list[dict[str, Any]] = [
                    "2020": dict(citation="Victims' Code 2020, Right 6", right="6",
                                 provenance=("O", "UNVERIFIED"),
                                 notes="Exact Code wording UNVERIFIED.")}),
-    dict(id="vrr_information_police", title="Right to review a police decision", stage=4,
+    dict(id="vrr_information_police", title=gettext_noop("Right to review a police decision"), stage=4,
          provider="police", triggers=(T("suspect.released_no_further_action"),),
-         action="Tell the victim the reasons for the decision, how to get more information and "
-                "how to seek a review under the police Victims' Right to Review scheme.",
+         action=gettext_noop("Tell the victim the reasons for the decision, how to get more information and "
+                   "how to seek a review under the police Victims' Right to Review scheme."),
          enhanced=wd(1), standard=wd(5), declined_by=("victim.opted_out",),
          editions={e: dict(citation=f"Victims' Code {e}; NPCC Victims' Right to Review scheme"
                                     + (" (Right 6)" if e == "2020" else ""),
                            provenance=("O", "I"), right="6" if e == "2020" else "",
                            notes="The enhanced 1 working day is inferred [I].")
                    for e in ("2015", "2020")}),
-    dict(id="police_vrr_acknowledgement", title="Acknowledge a police review request", stage=4,
+    dict(id="police_vrr_acknowledgement", title=gettext_noop("Acknowledge a police review request"), stage=4,
          provider="police",
          triggers=(T("right_to_review.requested", when=(C("scheme", "eq", "police"),)),),
-         action="Acknowledge the victim's request for a review of the police decision.",
+         action=gettext_noop("Acknowledge the victim's request for a review of the police decision."),
          enhanced=wd(10, "received"), standard=wd(10, "received"),
          editions={e: dict(citation="NPCC Victims' Right to Review scheme (Victims' Code "
                                     f"{e})", provenance=("O",))
                    for e in ("2015", "2020")}),
-    dict(id="police_vrr", title="Decide a police review request", stage=4, provider="police",
+    dict(id="police_vrr", title=gettext_noop("Decide a police review request"), stage=4, provider="police",
          triggers=(T("right_to_review.requested", when=(C("scheme", "eq", "police"),)),),
-         action="Review the police decision and tell the victim the outcome.",
+         action=gettext_noop("Review the police decision and tell the victim the outcome."),
          enhanced=Deadline("working_days", 30, "received"),
          standard=Deadline("working_days", 30, "received"),
          evidence=Evidence(contact=False, event_types=("right_to_review.decided",),
@@ -282,11 +284,11 @@ _SPECS: list[dict[str, Any]] = [
                                     f"{e}): decision within 30 working days of receipt",
                            provenance=("O",), notes="Complex cases may take longer.")
                    for e in ("2015", "2020")}),
-    dict(id="cps_decision_not_to_charge", title="CPS decision not to prosecute", stage=4,
+    dict(id="cps_decision_not_to_charge", title=gettext_noop("CPS decision not to prosecute"), stage=4,
          provider="cps",
          triggers=(T("cps.decision", when=(C("decision", "eq", "no_further_action"),)),),
-         action="Tell the victim the CPS decided not to prosecute, explain why, and tell them "
-                "about the Victims' Right to Review.",
+         action=gettext_noop("Tell the victim the CPS decided not to prosecute, explain why, and tell them "
+                   "about the Victims' Right to Review."),
          **ONE_FIVE,
          editions={"2013": dict(citation="Victims' Code 2013, CPS; CPS Victim Communication and "
                                          "Liaison scheme", provenance=("O",)),
@@ -295,13 +297,13 @@ _SPECS: list[dict[str, Any]] = [
                    "2020": dict(citation="Victims' Code 2020, Right 6; CPS Victim Communication "
                                          "and Liaison guidance (30 Jan 2020)", right="6",
                                 provenance=("P",))}),
-    dict(id="cps_discontinue_or_alter_charge", title="CPS discontinues or alters a charge",
+    dict(id="cps_discontinue_or_alter_charge", title=gettext_noop("CPS discontinues or alters a charge"),
          stage=4, provider="cps",
          triggers=(T("cps.decision", when=(C("decision", "in", (
              "alter_charge", "discontinue", "accept_plea_other_charge", "offer_no_evidence")),)),),
-         action="Tell the victim the CPS decided to discontinue or substantially alter the charge "
-                "(or to offer no evidence), with the reasons, and how to seek a review where "
-                "proceedings end.",
+         action=gettext_noop("Tell the victim the CPS decided to discontinue or substantially alter the charge "
+                   "(or to offer no evidence), with the reasons, and how to seek a review where "
+                   "proceedings end."),
          **ONE_FIVE,
          editions={"2013": dict(citation="Victims' Code 2013, CPS (Nottinghamshire FAQ wording)",
                                 provenance=("O",)),
@@ -309,13 +311,13 @@ _SPECS: list[dict[str, Any]] = [
                                 provenance=("P", "O")),
                    "2020": dict(citation="Victims' Code 2020, Right 6; CPS VCL guidance",
                                 right="6", provenance=("P",))}),
-    dict(id="cps_meeting_on_decision", title="Meeting to explain a CPS decision", stage=4,
+    dict(id="cps_meeting_on_decision", title=gettext_noop("Meeting to explain a CPS decision"), stage=4,
          provider="cps",
          # (b) substantially alter a charge, (c) discontinue, (d) offer no evidence.
          triggers=(T("cps.decision", when=(C("decision", "in", (
              "alter_charge", "discontinue", "offer_no_evidence")),)),),
-         action="Offer the bereaved family (or victim in a specified case) a meeting to explain "
-                "the decision, or explain why a meeting will not take place.",
+         action=gettext_noop("Offer the bereaved family (or victim in a specified case) a meeting to explain "
+                   "the decision, or explain why a meeting will not take place."),
          enhanced=untimed(), standard=untimed(),
          eligibility=Eligibility(kinds=("bereaved_close_relative", "family_spokesperson",
                                         "person", "parent_or_guardian"),
@@ -326,10 +328,10 @@ _SPECS: list[dict[str, Any]] = [
                                     "cases)", provenance=("O", "P", "UNVERIFIED"),
                            notes="The list of specified cases after 2013 is UNVERIFIED.")
                    for e in ("2013", "2015", "2020")}),
-    dict(id="cps_vrr", title="Decide a CPS review request", stage=4, provider="cps",
+    dict(id="cps_vrr", title=gettext_noop("Decide a CPS review request"), stage=4, provider="cps",
          triggers=(T("right_to_review.requested", when=(C("scheme", "eq", "cps"),)),),
-         action="Review the CPS decision (local resolution, then independent review) and tell "
-                "the victim the outcome.",
+         action=gettext_noop("Review the CPS decision (local resolution, then independent review) and tell "
+                   "the victim the outcome."),
          enhanced=untimed(), standard=untimed(),
          evidence=Evidence(contact=False, event_types=("right_to_review.decided",),
                            ref_field="request"),
@@ -337,19 +339,19 @@ _SPECS: list[dict[str, Any]] = [
                            provenance=("O", "UNVERIFIED"),
                            notes="The CPS decision timescale (Annex B) is UNVERIFIED.")
                    for e in ("2013", "2015", "2020")}),
-    dict(id="cps_bereaved_meetings_sentence", title="Meetings for bereaved families at sentence",
+    dict(id="cps_bereaved_meetings_sentence", title=gettext_noop("Meetings for bereaved families at sentence"),
          stage=5, provider="cps",
          triggers=(T("verdict.given", when=(C("verdict", "in", ("guilty", "mixed")),)),),
-         action="Offer the bereaved family a meeting before sentencing to confirm their VPS, and "
-                "after the sentencing hearing to explain the sentence.",
+         action=gettext_noop("Offer the bereaved family a meeting before sentencing to confirm their VPS, and "
+                   "after the sentencing hearing to explain the sentence."),
          enhanced=untimed(), standard=untimed(),
          eligibility=Eligibility(kinds=("bereaved_close_relative", "family_spokesperson")),
          evidence=Evidence(contact=False, event_types=("meeting.offered",)),
          editions={"2020": dict(citation="Victims' Code 2020, Right 9", right="9",
                                 provenance=("O",))}),
-    dict(id="cps_expenses", title="Pay witness expenses", stage=5, provider="cps",
+    dict(id="cps_expenses", title=gettext_noop("Pay witness expenses"), stage=5, provider="cps",
          triggers=(T("expenses.claimed"),),
-         action="Pay the witness's expenses claim.",
+         action=gettext_noop("Pay the witness's expenses claim."),
          enhanced=untimed("without unreasonable delay"),
          standard=untimed("without unreasonable delay"),
          evidence=Evidence(contact=False, event_types=("expenses.paid",), ref_field="claim"),
@@ -359,25 +361,25 @@ _SPECS: list[dict[str, Any]] = [
                                 notes="2006 Code: 10 working days; the 2020 timescale is "
                                       "UNVERIFIED.")}),
     # ---------------------------------------------------------------- 5. trial
-    dict(id="wcu_needs_assessment", title="Witness Care Unit full needs assessment", stage=5,
+    dict(id="wcu_needs_assessment", title=gettext_noop("Witness Care Unit full needs assessment"), stage=5,
          provider="wcu", triggers=(T("witness.required"),), right="",
-         action="Carry out a full needs assessment (childcare, transport, language, medical "
-                "needs, intimidation) and offer referral to the Witness Service.",
+         action=gettext_noop("Carry out a full needs assessment (childcare, transport, language, medical "
+                   "needs, intimidation) and offer referral to the Witness Service."),
          enhanced=untimed(), standard=untimed(),
          evidence=Evidence(contact=False, event_types=("wcu.needs_assessment.completed",)),
          editions={e: dict(citation=f"Victims' Code {e}, Witness Care Units"
                                     + (" (Rights 4 and 8)" if e == "2020" else ""),
                            provenance=("O", "UNVERIFIED"), notes="Deadline UNVERIFIED.")
                    for e in ("2013", "2015", "2020")}),
-    dict(id="wcu_required_to_give_evidence", title="Told they must give evidence", stage=5,
+    dict(id="wcu_required_to_give_evidence", title=gettext_noop("Told they must give evidence"), stage=5,
          provider="wcu", triggers=(T("witness.required"),),
-         action="Tell the victim that they are required to give evidence.",
+         action=gettext_noop("Tell the victim that they are required to give evidence."),
          enhanced=wd(1, "received"), standard=wd(1, "received"),
          editions={"2020": dict(citation="Victims' Code 2020, Right 8.2", right="8",
                                 provenance=("O",))}),
-    dict(id="wcu_hearing_date", title="Hearing dates", stage=5, provider="wcu",
+    dict(id="wcu_hearing_date", title=gettext_noop("Hearing dates"), stage=5, provider="wcu",
          triggers=(T("hearing.listed"), T("trial.date_set")),
-         action="Tell the victim the time, date and place of the hearing.",
+         action=gettext_noop("Tell the victim the time, date and place of the hearing."),
          enhanced=wd(1, "received"), standard=wd(5, "received"),
          declined_by=("victim.opted_out",),
          editions={"2013": dict(citation="Victims' Code 2013, Witness Care Units",
@@ -388,10 +390,10 @@ _SPECS: list[dict[str, Any]] = [
                                 notes="The 2015 enhanced/standard split is UNVERIFIED."),
                    "2020": dict(citation="Victims' Code 2020, Right 8.1", right="8",
                                 standard=wd(1, "received"), provenance=("P", "O"))}),
-    dict(id="wcu_bail_and_warrant_outcomes", title="Court bail and warrant outcomes", stage=5,
+    dict(id="wcu_bail_and_warrant_outcomes", title=gettext_noop("Court bail and warrant outcomes"), stage=5,
          provider="wcu", triggers=(T("court.bail_decided"), T("warrant.issued")),
-         action="Tell the victim the outcome of the bail hearing (with any conditions and "
-                "reasons), or that a warrant was issued for the defendant's arrest.",
+         action=gettext_noop("Tell the victim the outcome of the bail hearing (with any conditions and "
+                   "reasons), or that a warrant was issued for the defendant's arrest."),
          enhanced=wd(1, "received"), standard=wd(5, "received"),
          declined_by=("victim.opted_out",),
          editions={"2013": dict(citation="Victims' Code 2013, Witness Care Units",
@@ -400,9 +402,9 @@ _SPECS: list[dict[str, Any]] = [
                                 provenance=("UNVERIFIED",)),
                    "2020": dict(citation="Victims' Code 2020, Right 8.1", right="8",
                                 provenance=("O",))}),
-    dict(id="special_measures", title="Outcome of a special measures application", stage=5,
+    dict(id="special_measures", title=gettext_noop("Outcome of a special measures application"), stage=5,
          provider="wcu", triggers=(T("special_measures.decided"),),
-         action="Tell the victim the outcome of the application for special measures.",
+         action=gettext_noop("Tell the victim the outcome of the application for special measures."),
          enhanced=wd(1, "received"), standard=wd(5, "received"),
          eligibility=Eligibility(categories=("vulnerable", "intimidated")),
          editions={e: dict(citation=f"Victims' Code {e}, special measures (YJCEA 1999 ss.16-17)"
@@ -410,9 +412,9 @@ _SPECS: list[dict[str, Any]] = [
                            provenance=("P", "O", "I"),
                            notes="Timing read as the Right 8 block [I].")
                    for e in ("2013", "2015", "2020")}),
-    dict(id="pre_trial_court_visit", title="Pre-trial court familiarisation visit", stage=5,
+    dict(id="pre_trial_court_visit", title=gettext_noop("Pre-trial court familiarisation visit"), stage=5,
          provider="wcu", triggers=(T("witness.required"),),
-         action="Offer referral to the Witness Service for a pre-trial visit to the court.",
+         action=gettext_noop("Offer referral to the Witness Service for a pre-trial visit to the court."),
          enhanced=before("trial.started", text="before the trial"),
          standard=before("trial.started", text="before the trial"),
          evidence=Evidence(contact=False, event_types=("court_visit.offered",)),
@@ -420,18 +422,18 @@ _SPECS: list[dict[str, Any]] = [
                                     + (" (Right 8)" if e == "2020" else ""),
                            provenance=("O",))
                    for e in ("2013", "2015", "2020")}),
-    dict(id="prosecutor_meets_witness", title="Prosecutor meets the victim at court", stage=5,
+    dict(id="prosecutor_meets_witness", title=gettext_noop("Prosecutor meets the victim at court"), stage=5,
          provider="cps", triggers=(T("trial.started"),),
-         action="Where possible and if the court allows, the prosecutor meets the victim before "
-                "they give evidence.",
+         action=gettext_noop("Where possible and if the court allows, the prosecutor meets the victim before "
+                   "they give evidence."),
          enhanced=untimed("on the day of the trial, where possible"),
          standard=untimed("on the day of the trial, where possible"),
          eligibility=Eligibility(),
          editions={"2020": dict(citation="Victims' Code 2020, Right 8", right="8",
                                 provenance=("O",))}),
-    dict(id="wcu_verdict", title="Verdict", stage=5, provider="wcu",
+    dict(id="wcu_verdict", title=gettext_noop("Verdict"), stage=5, provider="wcu",
          triggers=(T("verdict.given"),),
-         action="Tell the victim the verdict and, where available, a brief summary of reasons.",
+         action=gettext_noop("Tell the victim the verdict and, where available, a brief summary of reasons."),
          enhanced=wd(1, "received"), standard=wd(1, "received"),
          declined_by=("victim.opted_out",),
          editions={"2013": dict(citation="Victims' Code 2013, Witness Care Units",
@@ -442,10 +444,10 @@ _SPECS: list[dict[str, Any]] = [
                                 notes="The 2015 standard deadline is UNVERIFIED."),
                    "2020": dict(citation="Victims' Code 2020, Right 9", right="9",
                                 provenance=("O",))}),
-    dict(id="wcu_sentence", title="Sentence and what it means", stage=5, provider="wcu",
+    dict(id="wcu_sentence", title=gettext_noop("Sentence and what it means"), stage=5, provider="wcu",
          triggers=(T("sentence.passed"),),
-         action="Tell the victim the sentence, with a short explanation of its meaning and "
-                "effect.",
+         action=gettext_noop("Tell the victim the sentence, with a short explanation of its meaning and "
+                   "effect."),
          enhanced=wd(1, "received"), standard=wd(1, "received"),
          declined_by=("victim.opted_out",),
          editions={"2013": dict(citation="Victims' Code 2013, Witness Care Units",
@@ -454,10 +456,10 @@ _SPECS: list[dict[str, Any]] = [
                                 provenance=("O", "UNVERIFIED")),
                    "2020": dict(citation="Victims' Code 2020, Right 9", right="9",
                                 provenance=("O",))}),
-    dict(id="wcu_appeal", title="Appeals", stage=5, provider="wcu",
+    dict(id="wcu_appeal", title=gettext_noop("Appeals"), stage=5, provider="wcu",
          triggers=(T("appeal.lodged"), T("appeal.hearing_listed"), T("appeal.decided")),
-         action="Tell the victim about the appeal: whether it may proceed, hearing dates, bail "
-                "changes and the outcome.",
+         action=gettext_noop("Tell the victim about the appeal: whether it may proceed, hearing dates, bail "
+                   "changes and the outcome."),
          enhanced=wd(1, "received"), standard=wd(1, "received"),
          declined_by=("victim.opted_out",),
          editions={"2013": dict(citation="Victims' Code 2013, Witness Care Units (children)",
@@ -469,12 +471,12 @@ _SPECS: list[dict[str, Any]] = [
                                 provenance=("UNVERIFIED",),
                                 notes="The 2020 appeals timescale is UNVERIFIED.")}),
     # ---------------------------------------------------------------- 6. post-trial
-    dict(id="vcs_referral", title="Referral to the Victim Contact Scheme", stage=6,
+    dict(id="vcs_referral", title=gettext_noop("Referral to the Victim Contact Scheme"), stage=6,
          provider="wcu",
          triggers=(T("sentence.passed", any_of=(C("custodial_months", "gte", 12),
                                                 C("hospital_order", "true"))),),
-         action="Tell the victim about the Victim Contact Scheme and refer them to the probation "
-                "service unless they object.",
+         action=gettext_noop("Tell the victim about the Victim Contact Scheme and refer them to the probation "
+                   "service unless they object."),
          eligibility=Eligibility(case_flags=("violent_or_sexual",)),
          evidence=Evidence(contact=False, event_types=("vcs.referred",)),
          declined_by=("vcs.opted_out",),
@@ -490,12 +492,12 @@ _SPECS: list[dict[str, Any]] = [
                                 enhanced=wd(10), standard=wd(10), provenance=("O", "I"),
                                 notes="Table id vcs_referral_2020; the referrer is not named "
                                       "in the source (WCU [I]).")}),
-    dict(id="vcs_initial_contact", title="First contact from a Victim Liaison Officer",
+    dict(id="vcs_initial_contact", title=gettext_noop("First contact from a Victim Liaison Officer"),
          stage=6, provider="probation",
          triggers=(T("sentence.passed", any_of=(C("custodial_months", "gte", 12),
                                                 C("hospital_order", "true"))),),
-         action="Write to the victim offering contact or a meeting with a Victim Liaison "
-                "Officer.",
+         action=gettext_noop("Write to the victim offering contact or a meeting with a Victim Liaison "
+                   "Officer."),
          eligibility=Eligibility(case_flags=("violent_or_sexual",)),
          evidence=Evidence(contact=True, event_types=("vcs.offered",)),
          declined_by=("vcs.opted_out",),
@@ -512,21 +514,21 @@ _SPECS: list[dict[str, Any]] = [
                                 provenance=("O",),
                                 notes="Table id vcs_initial_contact_2020: 20 working days of "
                                       "the referral.")}),
-    dict(id="vcs_key_stages", title="Key stages of the sentence", stage=6,
+    dict(id="vcs_key_stages", title=gettext_noop("Key stages of the sentence"), stage=6,
          provider="probation",
          triggers=(T("offender.released"), T("release.under_consideration"),
                    T("licence.conditions_set"), T("offender.conditions_ended")),
-         action="Tell the victim about this key stage of the offender's sentence.",
+         action=gettext_noop("Tell the victim about this key stage of the offender's sentence."),
          eligibility=Eligibility(vcs_opted_in=True),
          enhanced=untimed(), standard=untimed(), declined_by=("vcs.opted_out",),
          editions={e: dict(citation=f"Victims' Code {e}, Victim Contact Scheme"
                                     + (" (Right 11)" if e == "2020" else ""),
                            provenance=("O", "P"), right="11" if e == "2020" else "")
                    for e in ("2013", "2015", "2020")}),
-    dict(id="vcs_licence_representations", title="Representations on licence conditions",
+    dict(id="vcs_licence_representations", title=gettext_noop("Representations on licence conditions"),
          stage=6, provider="probation", triggers=(T("release.under_consideration"),),
-         action="Invite the victim's representations about victim-related licence conditions "
-                "before the release decision.",
+         action=gettext_noop("Invite the victim's representations about victim-related licence conditions "
+                   "before the release decision."),
          eligibility=Eligibility(vcs_opted_in=True),
          enhanced=before("licence.conditions_set", "offender.released",
                          text="before the release decision"),
@@ -538,27 +540,27 @@ _SPECS: list[dict[str, Any]] = [
                                     + (" (Right 11)" if e == "2020" else ""),
                            provenance=("O", "P"), right="11" if e == "2020" else "")
                    for e in ("2013", "2015", "2020")}),
-    dict(id="release_notification", title="Expected month of release", stage=6,
+    dict(id="release_notification", title=gettext_noop("Expected month of release"), stage=6,
          provider="probation", triggers=(T("vcs.opted_in"),),
-         action="Tell the victim the expected month of release (or of parole eligibility), and "
-                "update them if it changes.",
+         action=gettext_noop("Tell the victim the expected month of release (or of parole eligibility), and "
+                   "update them if it changes."),
          enhanced=untimed("very early following sentence"),
          standard=untimed("very early following sentence"), declined_by=("vcs.opted_out",),
          editions={e: dict(citation="NOMS Victim Contact Scheme guidance (Hansard written "
                                     "answer, 2013)", provenance=("P", "O"))
                    for e in ("2013", "2015", "2020")}),
-    dict(id="unwanted_contact_from_offender", title="Unwanted contact from the offender",
+    dict(id="unwanted_contact_from_offender", title=gettext_noop("Unwanted contact from the offender"),
          stage=6, provider="probation", triggers=(T("unwanted_contact.reported"),),
-         action="Act on the victim's report of unwanted contact from the offender and tell them "
-                "what was done.",
+         action=gettext_noop("Act on the victim's report of unwanted contact from the offender and tell them "
+                   "what was done."),
          enhanced=untimed(), standard=untimed(),
          editions={"2015": dict(citation="Victims' Code 2015; Armed Forces Code para 186",
                                 provenance=("P", "O"))}),
     # ---------------------------------------------------------------- 7. restorative justice
-    dict(id="rj_information", title="Information about restorative justice", stage=7,
+    dict(id="rj_information", title=gettext_noop("Information about restorative justice"), stage=7,
          provider="police", triggers=(T("crime.reported"),),
-         action="Give the victim information about restorative justice and how to take part "
-                "(the youth offending team does this where the offender is under 18).",
+         action=gettext_noop("Give the victim information about restorative justice and how to take part "
+                   "(the youth offending team does this where the offender is under 18)."),
          enhanced=untimed(), standard=untimed(),
          evidence=Evidence(contact=True, event_types=("rj.information_given",)),
          editions={e: dict(citation=f"Victims' Code {e}, police: restorative justice"
@@ -566,31 +568,31 @@ _SPECS: list[dict[str, Any]] = [
                            provenance=("O",), right="3" if e == "2020" else "")
                    for e in ("2013", "2015", "2020")}),
     # ---------------------------------------------------------------- 8. compensation, complaints
-    dict(id="cics_information", title="Information about compensation", stage=8,
+    dict(id="cics_information", title=gettext_noop("Information about compensation"), stage=8,
          provider="police", triggers=(T("crime.reported"),),
-         action="Tell the victim about compensation, including the Criminal Injuries "
-                "Compensation Scheme and how to claim.",
+         action=gettext_noop("Tell the victim about compensation, including the Criminal Injuries "
+                   "Compensation Scheme and how to claim."),
          enhanced=untimed(), standard=untimed(),
          evidence=Evidence(contact=True, event_types=("cics.information_given",)),
          editions={e: dict(citation=f"Victims' Code {e}, compensation"
                                     + (" (Right 5)" if e == "2020" else ""),
                            provenance=("P", "O"), right="5" if e == "2020" else "")
                    for e in ("2013", "2015", "2020")}),
-    dict(id="cics_application_time_limit", title="Time limit to claim criminal injuries "
-                                                 "compensation", stage=8, provider="any",
+    dict(id="cics_application_time_limit",
+         title=gettext_noop("Time limit to claim criminal injuries compensation"), stage=8, provider="any",
          triggers=(T("crime.reported"),), duty=False,
-         action="The victim may apply to the Criminal Injuries Compensation Authority within two "
-                "years of the incident (longer for children); this is the victim's time limit, "
-                "shown so that they are told in time.",
+         action=gettext_noop("The victim may apply to the Criminal Injuries Compensation Authority within two "
+                   "years of the incident (longer for children); this is the victim's time limit, "
+                   "shown so that they are told in time."),
          enhanced=untimed(), standard=untimed(),
          editions={e: dict(citation="Criminal Injuries Compensation Scheme 2012 (paras 87-89, "
                                     "UNVERIFIED)", provenance=("S", "O", "UNVERIFIED"))
                    for e in ("2013", "2015", "2020")}),
-    dict(id="complaint_response", title="Response to a complaint", stage=8, provider="any",
+    dict(id="complaint_response", title=gettext_noop("Response to a complaint"), stage=8, provider="any",
          triggers=(T("complaint.received"),),
-         action="Give a substantive response to the complaint, or an acknowledgement setting out "
-                "when a full response will come, with how to escalate to the Parliamentary and "
-                "Health Service Ombudsman.",
+         action=gettext_noop("Give a substantive response to the complaint, or an acknowledgement setting out "
+                   "when a full response will come, with how to escalate to the Parliamentary and "
+                   "Health Service Ombudsman."),
          enhanced=wd(10), standard=wd(10), eligibility=ANYONE,
          evidence=Evidence(contact=False, event_types=("complaint.responded",),
                            ref_field="complaint"),
@@ -602,10 +604,10 @@ _SPECS: list[dict[str, Any]] = [
                    "2020": dict(citation="Victims' Code 2020, Right 12", right="12",
                                 provenance=("P", "I", "UNVERIFIED"),
                                 notes="2020 wording UNVERIFIED.")}),
-    dict(id="interpretation_translation", title="Interpretation and translation", stage=8,
+    dict(id="interpretation_translation", title=gettext_noop("Interpretation and translation"), stage=8,
          provider="any", triggers=(T("interpretation.requested"),),
-         action="Provide interpretation into a language the victim understands, and translation "
-                "of the key documents, free of charge.",
+         action=gettext_noop("Provide interpretation into a language the victim understands, and translation "
+                   "of the key documents, free of charge."),
          enhanced=untimed("on request"), standard=untimed("on request"), eligibility=ANYONE,
          evidence=Evidence(contact=False, event_types=("interpretation.provided",),
                            ref_field="request"),
@@ -613,19 +615,19 @@ _SPECS: list[dict[str, Any]] = [
                                 provenance=("P",)),
                    "2020": dict(citation="Victims' Code 2020, Right 1", right="1",
                                 provenance=("O",))}),
-    dict(id="interview_support_right2", title="Interviews kept to a minimum, with support",
+    dict(id="interview_support_right2", title=gettext_noop("Interviews kept to a minimum, with support"),
          stage=3, provider="police", triggers=(T("witness_statement.taken"),), duty=False,
-         action="Keep interviews to a minimum and without unjustified delay, by the same person "
-                "where possible; allow a person of the victim's choice; consider an interpreter "
-                "or Registered Intermediary.",
+         action=gettext_noop("Keep interviews to a minimum and without unjustified delay, by the same person "
+                   "where possible; allow a person of the victim's choice; consider an interpreter "
+                   "or Registered Intermediary."),
          enhanced=untimed("without unjustified delay"),
          standard=untimed("without unjustified delay"),
          editions={"2020": dict(citation="Victims' Code 2020, Right 2", right="2",
                                 provenance=("O",))}),
-    dict(id="business_isb", title="Impact Statement for Business", stage=3, provider="police",
+    dict(id="business_isb", title=gettext_noop("Impact Statement for Business"), stage=3, provider="police",
          triggers=(T("witness_statement.taken"),),
-         action="Offer the business an Impact Statement for Business and record whether it "
-                "wants it read aloud.",
+         action=gettext_noop("Offer the business an Impact Statement for Business and record whether it "
+                   "wants it read aloud."),
          enhanced=Deadline("calendar_days", 0, text="with the witness statement"),
          standard=Deadline("calendar_days", 0, text="with the witness statement"),
          eligibility=Eligibility(kinds=("business",)),

@@ -12,6 +12,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from django.utils.translation import gettext, gettext_noop, ngettext
+
+# Deadline wordings used as data, extracted for translation.
+DEADLINE_WORDS = (
+    gettext_noop("without unnecessary delay"),
+    gettext_noop("timely"),
+    gettext_noop("as soon as possible"),
+    gettext_noop("before sentence"),
+    gettext_noop("before the trial"),
+    gettext_noop("before the release decision"),
+    gettext_noop("on the day of the trial, where possible"),
+    gettext_noop("without unreasonable delay"),
+    gettext_noop("on request"),
+    gettext_noop("without unjustified delay"),
+    gettext_noop("very early following sentence"),
+    gettext_noop("with the witness statement"),
+    gettext_noop("before the decision"),
+    gettext_noop("no time stated"),
+)
+
 ProviderKind = Literal["police", "cps", "wcu", "court", "probation", "yot", "any"]
 DeadlineKind = Literal["working_days", "calendar_days", "before_event", "none"]
 Clock = Literal["occurred", "received"]
@@ -37,6 +57,7 @@ class Deadline:
     text: str = ""  # the Code's own words where they matter ("without unnecessary delay")
 
     def describe(self) -> str:
+        """The deadline in words, in English: what the engine stores (language-neutral)."""
         if self.kind == "working_days":
             unit = "working day" if self.days == 1 else "working days"
             start = "of receiving the information" if self.clock == "received" else ""
@@ -48,6 +69,24 @@ class Deadline:
         if self.kind == "before_event":
             return self.text or "before the decision"
         return self.text or "no time stated"
+
+    def describe_translated(self) -> str:
+        """The deadline in words, in the active language (for pages and letters)."""
+        if self.kind == "working_days":
+            if self.clock == "received":
+                return ngettext("%(n)d working day of receiving the information",
+                                "%(n)d working days of receiving the information",
+                                self.days) % {"n": self.days}
+            return ngettext("%(n)d working day", "%(n)d working days",
+                            self.days) % {"n": self.days}
+        if self.kind == "calendar_days":
+            if self.days == 0:
+                return gettext("the same day")
+            return ngettext("%(n)d calendar day", "%(n)d calendar days",
+                            self.days) % {"n": self.days}
+        if self.kind == "before_event":
+            return gettext(self.text or "before the decision")
+        return gettext(self.text or "no time stated")
 
 
 def wd(days: int, clock: Clock = "occurred") -> Deadline:

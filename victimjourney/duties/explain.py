@@ -1,9 +1,16 @@
-"""Plain-English explanations of duties, from the duty's own facts and its rule."""
+"""Plain-English (or Welsh) explanations of duties, from the duty's own facts and its rule.
+
+The sentences are translated in the active language; the facts the engine recorded (the basis
+of the deadline, the reason a duty is not applicable) and legal citations stay as recorded.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from victimjourney.code.editions import EDITIONS
 from victimjourney.code.model import Entitlement
@@ -13,7 +20,8 @@ from victimjourney.organisations.reference import OrganisationRef
 
 
 def long_date(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    """'Tuesday 22 April 2014', in the active language."""
+    return formats.date_format(day, "l j F Y")
 
 
 def rule_for(edition: str, entitlement: str) -> Entitlement:
@@ -24,36 +32,39 @@ def explain(duty: DutyResult, orgs: Mapping[str, OrganisationRef]) -> str:
     rule = rule_for(duty.edition, duty.entitlement)
     org = orgs.get(duty.provider)
     owed_by = org.name if org else duty.provider
-    level = "enhanced entitlement" if duty.enhanced else "standard entitlement"
-    parts = [rule.action]
-    if rule.enhanced.kind == "before_event":
-        when = rule.enhanced.text or "before the decision"
+    level = _("enhanced entitlement") if duty.enhanced else _("standard entitlement")
+    spec = rule.enhanced if duty.enhanced else rule.standard
+    facts = {"org": owed_by, "basis": duty.basis, "level": level,
+             "deadline": spec.describe_translated()}
+    parts = [_(rule.action)]
+    if spec.kind == "before_event":
+        when = spec.describe_translated()
         if duty.due_date is not None:
-            when += f" (the decision came on {long_date(duty.due_date)})"
-        parts.append(f"Owed by {owed_by} {when}, because {duty.basis} ({level}).")
+            when = _("%(when)s (the decision came on %(date)s)") % {
+                "when": when, "date": long_date(duty.due_date)}
+        parts.append(_("Owed by %(org)s %(when)s, because %(basis)s (%(level)s).")
+                     % {**facts, "when": when})
     elif duty.due_date is not None:
-        parts.append(
-            f"Owed by {owed_by} by the end of {long_date(duty.due_date)}: "
-            f"{duty.deadline_text}, because {duty.basis} ({level})."
-        )
+        parts.append(_("Owed by %(org)s by the end of %(date)s: %(deadline)s, because "
+                       "%(basis)s (%(level)s).") % {**facts, "date": long_date(duty.due_date)})
     else:
-        parts.append(f"Owed by {owed_by}; the Code sets no time limit "
-                     f"({duty.deadline_text}).")
+        parts.append(_("Owed by %(org)s; the Code sets no time limit (%(deadline)s).") % facts)
     edition = EDITIONS[duty.edition]
-    parts.append(f"{edition.title}: {rule.citation} [{', '.join(rule.provenance)}].")
+    parts.append(f"{_(edition.title)}: {rule.citation} [{', '.join(rule.provenance)}].")
     if rule.unverified:
-        parts.append("Part of this rule is UNVERIFIED against the Code's own text.")
+        parts.append(_("Part of this rule is UNVERIFIED against the Code's own text."))
     if duty.status == "met":
         assert duty.fulfilled_at is not None
-        parts.append(f"Met on {long_date(local_date(duty.fulfilled_at))} ({duty.fulfilled_by}).")
+        parts.append(_("Met on %(date)s (%(evidence)s).") % {
+            "date": long_date(local_date(duty.fulfilled_at)), "evidence": duty.fulfilled_by})
     elif duty.status == "late":
         assert duty.fulfilled_at is not None
-        parts.append(f"Late: done on {long_date(local_date(duty.fulfilled_at))} "
-                     f"({duty.fulfilled_by}), after the deadline.")
+        parts.append(_("Late: done on %(date)s (%(evidence)s), after the deadline.") % {
+            "date": long_date(local_date(duty.fulfilled_at)), "evidence": duty.fulfilled_by})
     elif duty.status == "breached":
-        parts.append("Breached: not done by the deadline.")
+        parts.append(_("Breached: not done by the deadline."))
     elif duty.status == "not_applicable":
-        parts.append(f"Not applicable: {duty.reason}.")
+        parts.append(_("Not applicable: %(reason)s.") % {"reason": duty.reason})
     else:
-        parts.append("Open.")
+        parts.append(_("Open."))
     return " ".join(parts)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from victimjourney.core.clock import local_date
 from victimjourney.duties.engine import DutyResult
@@ -34,6 +35,7 @@ class DutyView:
     action: str
     explanation: str
     provider_name: str
+    deadline: str = ""  # the deadline in words, in the active language
 
 
 def duty_views(duties: QuerySet[Duty] | list[Duty], orgs: dict[str, OrganisationRef]
@@ -42,8 +44,11 @@ def duty_views(duties: QuerySet[Duty] | list[Duty], orgs: dict[str, Organisation
     for duty in duties:
         rule = rule_for(duty.edition, duty.entitlement)
         org = orgs.get(duty.provider_id)
-        out.append(DutyView(duty, rule.title, rule.action, explain(duty_as_result(duty), orgs),
-                            org.name if org else duty.provider_id))
+        spec = rule.enhanced if duty.enhanced else rule.standard
+        out.append(DutyView(duty, gettext(rule.title), gettext(rule.action),
+                            explain(duty_as_result(duty), orgs),
+                            org.name if org else duty.provider_id,
+                            spec.describe_translated()))
     return out
 
 

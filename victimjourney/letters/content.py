@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from victimjourney.cases.models import Case
 from victimjourney.core.clock import LONDON
@@ -82,14 +83,16 @@ def letter_facts(case: Case, event: Event) -> tuple[Fact, ...]:
 
 
 DECISIONS = {
-    "charge": "The suspect will be charged",
-    "no_further_action": "No further action: the case will not be prosecuted",
-    "alter_charge": "The charge has been substantially changed",
-    "discontinue": "The case has been stopped (discontinued)",
-    "accept_plea_other_charge": "A guilty plea to a different charge has been accepted",
-    "offer_no_evidence": "The prosecution offered no evidence",
+    "charge": gettext_noop("The suspect will be charged"),
+    "no_further_action": gettext_noop("No further action: the case will not be prosecuted"),
+    "alter_charge": gettext_noop("The charge has been substantially changed"),
+    "discontinue": gettext_noop("The case has been stopped (discontinued)"),
+    "accept_plea_other_charge": gettext_noop(
+        "A guilty plea to a different charge has been accepted"),
+    "offer_no_evidence": gettext_noop("The prosecution offered no evidence"),
 }
-VERDICTS = {"guilty": "Guilty", "not_guilty": "Not guilty", "mixed": "Guilty of some charges"}
+VERDICTS = {"guilty": gettext_noop("Guilty"), "not_guilty": gettext_noop("Not guilty"),
+            "mixed": gettext_noop("Guilty of some charges")}
 
 
 def _subject(event: Event) -> str:

@@ -1,11 +1,12 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 VICTIM_KINDS = [
-    ("person", "Person"),
-    ("business", "Business"),
-    ("bereaved_close_relative", "Bereaved close relative"),
-    ("parent_or_guardian", "Parent or guardian"),
-    ("family_spokesperson", "Family spokesperson"),
+    ("person", _("Person")),
+    ("business", _("Business")),
+    ("bereaved_close_relative", _("Bereaved close relative")),
+    ("parent_or_guardian", _("Parent or guardian")),
+    ("family_spokesperson", _("Family spokesperson")),
 ]
 
 

@@ -12,10 +12,11 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from victimjourney.core.clock import LONDON
-from victimjourney.journey.catalogue import EVENT_TYPES, Field
+from victimjourney.journey.catalogue import EVENT_TYPES, STAGES, Field
 from victimjourney.workspace.questionnaires import PROPOSED_CATEGORIES, QUESTIONNAIRES
 
 # Types recorded through a dedicated form or not by staff at all.
@@ -37,7 +38,48 @@ Choices = list[tuple[str, Any]]
 
 
 def _choices(values: tuple[str, ...]) -> Choices:
-    return [(v, v.replace("_", " ").capitalize()) for v in values]
+    return [(v, CHOICE_LABELS.get(v, v.replace("_", " ").capitalize())) for v in values]
+
+
+# Labels for the catalogue's choices, translated when the form is shown.
+CHOICE_LABELS = {
+    "recording_centre": _("Crime recording centre"), "call_handling": _("Call handling"),
+    "specialist_system": _("Specialist system"), "online": _("Online"),
+    "in_person": _("In person"), "disability": _("Disability"), "race": _("Race"),
+    "religion": _("Religion"), "sexual_orientation": _("Sexual orientation"),
+    "transgender": _("Transgender"), "person": _("Person"), "business": _("Business"),
+    "bereaved_close_relative": _("Bereaved close relative"),
+    "parent_or_guardian": _("Parent or guardian"),
+    "family_spokesperson": _("Family spokesperson"), "vulnerable": _("Vulnerable"),
+    "intimidated": _("Intimidated"), "persistently_targeted": _("Persistently targeted"),
+    "most_serious_crime": _("Victim of the most serious crime"), "applies": _("Applies"),
+    "declined": _("Declined by the victim"), "removed": _("Removed"),
+    "letter": _("Letter"), "email": _("Email"), "sms": _("Text message"), "phone": _("Phone"),
+    "portal": _("Victim portal"), "charge": _("Charge"),
+    "no_further_action": _("No further action"), "alter_charge": _("Alter the charge"),
+    "discontinue": _("Discontinue"),
+    "accept_plea_other_charge": _("Accept a plea to another charge"),
+    "offer_no_evidence": _("Offer no evidence"), "caution": _("Caution"),
+    "conditional_caution": _("Conditional caution"), "penalty_notice": _("Penalty notice"),
+    "community_resolution": _("Community resolution"), "youth_caution": _("Youth caution"),
+    "guilty": _("Guilty"), "not_guilty": _("Not guilty"), "mixed": _("Guilty of some charges"),
+    "police": _("Police"), "cps": _("Crown Prosecution Service"),
+    "special_measures": _("Special measures"), "intermediary": _("Registered intermediary"),
+    "interpreter": _("Interpreter"), "safe_contact": _("Safe contact only"),
+    "do_not_send_letters": _("Do not send letters to this address"), "other": _("Other"),
+    "standard": _("Standard"), "medium": _("Medium"), "high": _("High"),
+    "acknowledgement": _("Acknowledgement"), "full_response": _("Full response"),
+    "upheld": _("Decision upheld"), "overturned": _("Decision overturned"),
+    "resolved_locally": _("Resolved locally"), "varied": _("Varied"), "cancelled": _("Cancelled"),
+    "read_by_victim": _("Read by the victim"), "read_for_victim": _("Read for the victim"),
+    "played": _("Played as a recording"), "not_read": _("Not read aloud"),
+    "no_suspect_identified": _("No suspect identified"),
+    "evidential_difficulties": _("Evidential difficulties"),
+    "victim_does_not_support": _("The victim does not support action"),
+    "not_in_public_interest": _("Not in the public interest"),
+    "decision_not_to_investigate": _("Decision not to investigate"),
+    "en": _("English"), "cy": _("Welsh"),
+}
 
 
 def _form_field(name: str, spec: Field, event_choices: list[tuple[str, str]],
@@ -201,13 +243,11 @@ def proposed_categories(line: dict[str, Any], *, confirmed_by: str) -> list[dict
 
 
 def recordable_types() -> list[tuple[str, str]]:
-    from victimjourney.journey.catalogue import STAGES
-
     out = []
     for stage in (1, 2, 3, 4, 5, 6, 7, 8, 0):
         for t in EVENT_TYPES.values():
             if t.stage == stage and t.name not in NOT_RECORDED_HERE:
-                out.append((t.name, f"{STAGES[stage].capitalize()}: {t.doc}"))
+                out.append((t.name, f"{gettext(STAGES[stage]).capitalize()}: {gettext(t.doc)}"))
     return out
 
 

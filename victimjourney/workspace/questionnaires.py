@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as Text
@@ -68,13 +69,15 @@ QUESTIONNAIRES = {
 }
 
 # Answers that propose an enhanced category, confirmed by the person recording them.
+# Reasons are stored on events in English (gettext_noop), whatever the recorder's language.
 PROPOSED_CATEGORIES = {
-    "impairment": ("vulnerable", _("needs assessment: the victim's evidence is affected by a "
-                                   "disorder, impairment or disability")),
-    "fear": ("intimidated", _("needs assessment: the victim is afraid or distressed about "
-                              "giving evidence")),
-    "intimidation": ("intimidated", _("needs assessment: the victim is afraid of the "
-                                      "defendant or their associates")),
-    "repeat": ("persistently_targeted", _("needs assessment: the victim has been targeted "
-                                          "repeatedly")),
+    "impairment": ("vulnerable", gettext_noop(
+        "needs assessment: the victim's evidence is affected by a disorder, impairment or "
+        "disability")),
+    "fear": ("intimidated", gettext_noop(
+        "needs assessment: the victim is afraid or distressed about giving evidence")),
+    "intimidation": ("intimidated", gettext_noop(
+        "needs assessment: the victim is afraid of the defendant or their associates")),
+    "repeat": ("persistently_targeted", gettext_noop(
+        "needs assessment: the victim has been targeted repeatedly")),
 }

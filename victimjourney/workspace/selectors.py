@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from victimjourney.accounts.roles import may_see_field
 from victimjourney.cases.models import Case
 from victimjourney.core.clock import local_date
@@ -56,13 +59,28 @@ class CasePage:
     flags: list[FlagView] = field(default_factory=list)
 
 
+SUMMARY_LABELS = {
+    "offence": gettext_noop("offence"),
+    "decision": gettext_noop("decision"),
+    "disposal": gettext_noop("disposal"),
+    "verdict": gettext_noop("verdict"),
+    "channel": gettext_noop("channel"),
+    "category": gettext_noop("category"),
+    "reason": gettext_noop("reason"),
+    "summary": gettext_noop("summary"),
+    "kind": gettext_noop("kind"),
+    "plea": gettext_noop("plea"),
+    "scheme": gettext_noop("scheme"),
+    "outcome": gettext_noop("outcome"),
+}
+
+
 def _summary(event: Event) -> str:
     data = event.data or {}
-    keys = ("offence", "decision", "disposal", "verdict", "channel", "category", "reason",
-            "summary", "kind", "plea", "scheme", "outcome")
-    parts = [f"{k.replace('_', ' ')}: {data[k]}" for k in keys if data.get(k)]
+    parts = [f"{_(label)}: {data[key]}" for key, label in SUMMARY_LABELS.items()
+             if data.get(key)]
     if event.victim_key:
-        parts.append(f"victim {event.victim_key}")
+        parts.append(_("victim %(key)s") % {"key": event.victim_key})
     return "; ".join(str(p) for p in parts)
 
 
@@ -95,9 +113,9 @@ def case_page(case: Case, *, role: str, orgs: dict[str, OrganisationRef],
             victim=victim, categories=_current_categories(history, now), history=history,
             duties=views, contact=victim.contact if visible else None,
             contact_hidden_reason="" if visible else (
-                "Hidden: a domestic abuse victim's contact details are shown only to the "
-                "roles that must contact or protect them." if domestic else
-                "Hidden: your role does not need the victim's contact details."),
+                _("Hidden: a domestic abuse victim's contact details are shown only to the "
+                  "roles that must contact or protect them.") if domestic else
+                _("Hidden: your role does not need the victim's contact details.")),
             counts=counts,
         ))
     by_stage: dict[int, list[TimelineEvent]] = {}
@@ -105,14 +123,15 @@ def case_page(case: Case, *, role: str, orgs: dict[str, OrganisationRef],
     for ev in events:
         etype = EVENT_TYPES.get(ev.type)
         org = orgs.get(ev.provider_id)
-        item = TimelineEvent(ev, etype.doc if etype else ev.type, ev.occurred_at,
+        item = TimelineEvent(ev, _(etype.doc) if etype else ev.type, ev.occurred_at,
                              org.name if org else ev.provider_id, _summary(ev),
                              letter=ev.type in LETTER_TYPES)
         stage = etype.stage if etype else 0
         by_stage.setdefault(stage, []).append(item)
         if ev.type == "contact.made":
             contacts.append(item)
-    timeline = [(STAGES[s], by_stage[s]) for s in (1, 2, 3, 4, 5, 6, 7, 8, 0) if s in by_stage]
+    timeline = [(_(STAGES[s]), by_stage[s]) for s in (1, 2, 3, 4, 5, 6, 7, 8, 0)
+                if s in by_stage]
     return CasePage(victims=victims, timeline=timeline, contacts=contacts,
                     domestic_abuse=domestic,
                     flags=flags_in_force(events, orgs=orgs, today=local_date(now)))
@@ -136,12 +155,12 @@ class FlagView:
 
 
 FLAG_LABELS = {
-    "special_measures": "Special measures",
-    "intermediary": "Registered intermediary",
-    "interpreter": "Interpreter",
-    "safe_contact": "Safe contact only",
-    "do_not_send_letters": "Do not send letters to this address",
-    "other": "Other",
+    "special_measures": gettext_noop("Special measures"),
+    "intermediary": gettext_noop("Registered intermediary"),
+    "interpreter": gettext_noop("Interpreter"),
+    "safe_contact": gettext_noop("Safe contact only"),
+    "do_not_send_letters": gettext_noop("Do not send letters to this address"),
+    "other": gettext_noop("Other"),
 }
 
 
@@ -159,7 +178,7 @@ def flags_in_force(events: list[Event], *, orgs: dict[str, OrganisationRef],
             continue
         review = dt.date.fromisoformat(ev.data["review_on"]) if ev.data.get("review_on") else None
         org = orgs.get(ev.provider_id)
-        out.append(FlagView(victim, flag, FLAG_LABELS.get(flag, flag), ev.data.get("note", ""),
+        out.append(FlagView(victim, flag, _(FLAG_LABELS.get(flag, flag)), ev.data.get("note", ""),
                             ev.data.get("set_by", ""), org.name if org else ev.provider_id,
                             ev.occurred_at, review, review is not None and review < today))
     return out

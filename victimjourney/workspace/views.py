@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from victimjourney.accounts.roles import CAN_RECORD, CAN_SUPERVISE, ROLES
@@ -61,7 +62,7 @@ def my_duties(request: HttpRequest) -> HttpResponse:
         (_("No time limit (still to do)"), "undated", duty_views(work.undated, orgs)),
     ]
     return render(request, "workspace/my_duties.html", {
-        "staff": staff, "role": ROLES[staff.role], "groups": groups,
+        "staff": staff, "role": _(ROLES[staff.role]), "groups": groups,
         "organisation": orgs.get(staff.organisation_id),
         "can_supervise": staff.role in CAN_SUPERVISE,
     })
@@ -119,7 +120,8 @@ def record_choose(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _event_choices(case: Case) -> list[tuple[str, str]]:
-    return [(e.id, f"{e.type} ({clock.local_date(e.occurred_at):%d %b %Y}, {e.id})")
+    return [(e.id, f"{_(EVENT_TYPES[e.type].doc) if e.type in EVENT_TYPES else e.type} "
+                   f"({formats.date_format(clock.local_date(e.occurred_at), 'j M Y')}, {e.id})")
             for e in case.events.order_by("-occurred_at")[:200]]
 
 
@@ -146,7 +148,7 @@ def record_event(request: HttpRequest, reference: str, event_type: str) -> HttpR
             audit_record(user=request.user, action="record_event", case_reference=case.reference,
                          victim_key=line.get("victim", ""), detail=event_type)
             messages.success(request, _("Recorded: %(doc)s") % {
-                "doc": EVENT_TYPES[event_type].doc})
+                "doc": _(EVENT_TYPES[event_type].doc)})
             return redirect("case-detail", reference=case.reference)
     return render(request, "workspace/record_event.html", {
         "case": case, "form": form, "event_type": EVENT_TYPES[event_type],
