@@ -35,6 +35,9 @@ LABELS = {
 
 
 Choices = list[tuple[str, Any]]
+# ISO format whatever the language: a date input only accepts YYYY-MM-DD values.
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={
+    "type": "date", "class": "govuk-input govuk-input--width-10"})
 
 
 def _choices(values: tuple[str, ...]) -> Choices:
@@ -95,7 +98,7 @@ def _form_field(name: str, spec: Field, event_choices: list[tuple[str, str]],
     if spec.kind == "date":
         return forms.DateField(label=label, required=required,
                                help_text=help_text or _("For example, 27 3 2007"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=DATE_WIDGET)
     if spec.kind == "enum":
         choices = _choices(spec.choices)
         if not required:
@@ -133,10 +136,11 @@ class EventForm(forms.Form):
         now = dt.datetime.now(tz=LONDON)
         self.fields["occurred_on"] = forms.DateField(
             label=_("Date it happened"), initial=now.date(),
-            widget=forms.DateInput(attrs={"type": "date"}))
+            widget=DATE_WIDGET)
         self.fields["occurred_time"] = forms.TimeField(
             label=_("Time it happened"), initial=now.strftime("%H:%M"),
-            widget=forms.TimeInput(attrs={"type": "time"}))
+            widget=forms.TimeInput(format="%H:%M", attrs={
+                "type": "time", "class": "govuk-input govuk-input--width-5"}))
         if event_type != "victim.identified" and victims:
             choices: Choices = list(victims)
             if not self.event_type.victim_specific:
