@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "victimjourney.notifications",
     "victimjourney.linkage",
     "victimjourney.workspace",
+    "victimjourney.portal",
 ]
 
 MIDDLEWARE = [

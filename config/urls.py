@@ -9,6 +9,7 @@ urlpatterns = [
     # GOV.UK Frontend's fonts and images, where its CSS expects them.
     re_path(r"^assets/(?P<path>.*)$", serve, {"document_root": settings.GOVUK_ASSETS}),
     path("api/", include("victimjourney.api.urls")),
+    path("portal/", include("victimjourney.portal.urls")),
     path("inspection/", include("victimjourney.inspection.urls")),
     path("notifications/", include("victimjourney.notifications.urls")),
     path("linkage/", include("victimjourney.linkage.urls")),

@@ -269,3 +269,12 @@ def test_a_complaint_is_owed_by_the_organisation_complained_about():
 def test_events_after_the_instant_are_not_yet_known():
     events = case() + [ev("c", "suspect.charged", "2014-04-17 16:20")]
     assert duties(events, as_of=at("2014-04-16 00:00"), entitlement="suspect_charged") == []
+
+
+def test_opting_back_in_restores_the_duty():
+    events = case() + [
+        ev("o", "victim.opted_out", "2014-04-15 10:00", victim="V1", entitlements=["all"]),
+        ev("i", "victim.opted_in", "2014-04-16 10:00", victim="V1", entitlements=["all"]),
+        ev("c", "suspect.charged", "2014-04-17 16:20"),
+    ]
+    assert one(events, "suspect_charged").status == "breached"

@@ -224,15 +224,21 @@ class _CaseIndex:
                 break
         return found
 
-    def declined(self, rule: Entitlement, victim: str) -> list[JourneyEvent]:
+    def declined(self, rule: Entitlement, victim: str, started: dt.datetime
+                 ) -> list[JourneyEvent]:
+        """The victim's declines and opt-outs that can excuse this duty. An opt-out followed,
+        before the duty started, by an opt-in to the same service no longer counts."""
         out = []
+        opt_ins = [e for e in self.by_type.get("victim.opted_in", ())
+                   if _concerns(e, victim) and _covers(e, rule.id)]
         for etype in rule.declined_by:
             for ev in self.by_type.get(etype, ()):
                 if not _concerns(ev, victim):
                     continue
                 if etype == "victim.opted_out":
-                    scope = ev.data.get("entitlements") or ()
-                    if rule.id not in scope and "all" not in scope:
+                    if not _covers(ev, rule.id):
+                        continue
+                    if any(ev.occurred_at < back.occurred_at <= started for back in opt_ins):
                         continue
                 out.append(ev)
         return sorted(out, key=lambda e: (e.occurred_at, e.id))
@@ -244,6 +250,11 @@ class _CaseIndex:
         for ev in sorted(changes, key=lambda e: (e.occurred_at, e.id)):
             state = ev.type == "vcs.opted_in"
         return state
+
+
+def _covers(event: JourneyEvent, entitlement: str) -> bool:
+    scope = event.data.get("entitlements") or ()
+    return entitlement in scope or "all" in scope
 
 
 CATEGORY_LABELS = {
@@ -411,13 +422,13 @@ def _duty(rule: Entitlement, trigger: JourneyEvent, victim: VictimFacts,
         on_time = due_at is None or (
             evidence.occurred_at <= due_at if decision is not None
             else evidence.occurred_at < due_at)
-        for decline in index.declined(rule, victim.key):
+        for decline in index.declined(rule, victim.key, started):
             if decline.occurred_at < evidence.occurred_at and (
                     due_at is None or decline.occurred_at < due_at):
                 return DutyResult(status="not_applicable", reason=_declined(decline), **common)
         return DutyResult(status="met" if on_time else "late", fulfilled_by=evidence.id,
                           fulfilled_at=evidence.occurred_at, **common)
-    for decline in index.declined(rule, victim.key):
+    for decline in index.declined(rule, victim.key, started):
         if due_at is None or decline.occurred_at < due_at:
             return DutyResult(status="not_applicable", reason=_declined(decline), **common)
     # A "before the decision" duty is breached once the decision is known without it.

@@ -190,14 +190,25 @@ def _category_rows(victim_id: int, evaluation: CaseEvaluation, key: str) -> list
     ]
 
 
+PREFERENCE_FIELDS = ("channel", "contact_times", "safe_contact", "email", "phone")
+
+
 def _victim_fields(evaluation: CaseEvaluation, key: str, now: dt.datetime) -> dict:
+    """The victim's record as the events say: details from `victim.identified`, then the
+    victim's own changes (`victim.preferences_updated`), latest last."""
     facts = evaluation.victims[key]
-    contact = {}
+    contact: dict = {}
+    language = facts.language
     for ev in evaluation.events:
-        if ev.type == "victim.identified" and ev.victim == key and ev.data.get("contact"):
-            contact = ev.data["contact"]
+        if ev.victim != key:
+            continue
+        if ev.type == "victim.identified" and ev.data.get("contact"):
+            contact = {**contact, **ev.data["contact"]}
+        elif ev.type == "victim.preferences_updated":
+            contact.update({k: ev.data[k] for k in PREFERENCE_FIELDS if ev.data.get(k)})
+            language = ev.data.get("language") or language
     return dict(kind=facts.kind, name=facts.name, date_of_birth=facts.date_of_birth,
-                on_behalf_of=facts.on_behalf_of or "", language=facts.language,
+                on_behalf_of=facts.on_behalf_of or "", language=language,
                 contact=contact, identified_at=facts.identified_at,
                 enhanced_now=bool(in_force(evaluation.categories.get(key, []), now)))
 

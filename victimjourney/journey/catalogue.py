@@ -249,6 +249,25 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
        withdrawn=Field("bool", doc="the corrected event was recorded in error"),
        replacement=Field("object", doc="new values for occurred_at, received_at, victim or "
                                        "data fields of the corrected event")),
+    # The victim portal and the messages between a victim and the team on the case.
+    _t("victim.opted_in", 0, gettext_noop("The victim asked to receive a service again."),
+       added=True, victim=True,
+       entitlements=Field("list", required=True, doc="entitlement ids, or 'all'")),
+    _t("victim.preferences_updated", 0,
+       gettext_noop("The victim changed how they want to be contacted."), added=True,
+       victim=True,
+       channel=Field("enum", choices=CONTACT_CHANNELS), contact_times=S,
+       language=Field("enum", choices=("en", "cy")), safe_contact=S, email=S, phone=S),
+    _t("portal.invited", 1, gettext_noop("The victim was invited to follow their case online."),
+       added=True, victim=True, channel=Field("enum", choices=CONTACT_CHANNELS)),
+    _t("portal.message", 0, gettext_noop("A message between the victim and the team."),
+       added=True, victim=True,
+       text=Field("str", required=True),
+       direction=Field("enum", required=True, choices=("from_victim", "to_victim")),
+       in_reply_to=Field("event_ref"), sent_by=S),
+    _t("service.rated", 0, gettext_noop("The victim rated a service."), added=True, victim=True,
+       entitlement=Field("str", required=True), rating=Field("int", required=True),
+       comment=S),
 )}
 
 TOP_LEVEL_FIELDS = (
