@@ -170,8 +170,10 @@ def victim_rights(victim: Victim) -> list[RightLine]:
 
 
 def victim_messages(victim: Victim) -> list[Event]:
+    # Newest first by when the service received them: a reply typed to the minute must not
+    # sort before the question it answers.
     return list(Event.objects.filter(case_id=victim.case_id, type="portal.message",
-                                     victim_key=victim.key).order_by("-occurred_at"))
+                                     victim_key=victim.key).order_by("-recorded_at", "-id"))
 
 
 def review_choices(victim: Victim) -> list[tuple[str, str]]:
