@@ -140,13 +140,6 @@ def test_the_cymraeg_switch_gives_welsh_and_keeps_the_victim_signed_in(victim_pa
     assert h1(page) == "My case"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product bug: the portal's own text has no Welsh translation. 47 of the 49 {% trans %} "
-    "strings in victimjourney/portal/templates/portal/*.html (e.g. 'Follow your case as a "
-    "victim of crime' start.html:6, 'Start now' start.html:15, 'Exit this page' base.html:8) "
-    "and the portal form labels have no msgstr in victimjourney/locale/cy/LC_MESSAGES/"
-    "django.po, so the Cymraeg pages are English text marked lang=\"cy\" (WCAG 3.1.1 "
-    "Language of Page)"))
 def test_in_welsh_the_portal_text_is_welsh(page, site):
     page.goto("/portal/")
     page.get_by_role("navigation", name="Language").get_by_role("link", name="Cymraeg").click()
