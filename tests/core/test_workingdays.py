@@ -52,7 +52,7 @@ def test_working_days_between_counts_after_start_up_to_end():
 
 def test_dates_outside_the_calendar_are_refused():
     with pytest.raises(ValueError, match="outside the working-day calendar"):
-        add_working_days(D(1999, 1, 1), 1)
+        add_working_days(D(1985, 1, 1), 1)
 
 
 days_in_range = st.dates(min_value=D(2005, 1, 1), max_value=D(2040, 12, 31))

@@ -102,3 +102,13 @@ def test_victim_specific_types_must_name_the_victim():
                reason="x")
     assert errors_of(REPORT, line) == [
         (2, "victim", "victim.categorised must name the victim it concerns")]
+
+
+def test_instants_outside_the_calendar_are_refused():
+    far = {"id": "e1", "type": "crime.reported", "case": "C1", "provider": "police:kent",
+           "occurred_at": "0001-01-01T00:00:00+14:00", "data": {"offence": "theft"}}
+    late = {**far, "occurred_at": "2090-01-01T00:00:00+00:00"}
+    assert errors_of(far)[0][1:] == (
+        "occurred_at", "'0001-01-01T00:00:00+14:00' is outside the years this service handles "
+        "(1990-2044)")
+    assert errors_of(late)[0][1] == "occurred_at"

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import holidays
 
-FIRST_YEAR = 2000
+FIRST_YEAR = 1990
 LAST_YEAR = 2045
 
 

@@ -33,6 +33,7 @@ from victimjourney.journey.services import (
     events_insert,
     events_screen,
 )
+from victimjourney.notifications import outbox
 from victimjourney.organisations.reference import OrganisationRef
 from victimjourney.organisations.selectors import organisation_refs
 from victimjourney.victims.categories import in_force
@@ -159,6 +160,7 @@ def _store(fresh: list[JourneyEvent], batch: ImportBatch, orgs: dict[str, Organi
     new = [(chunk.case_ids[e.case], e) for e in evaluations if e.case in chunk.new_cases]
     old = [(chunk.case_ids[e.case], e) for e in evaluations if e.case not in chunk.new_cases]
     written = projections_create(new, now) + projections_refresh(old, now)
+    outbox.notices_plan(new + old, now)
     case_organisations_write(new, fresh_cases=True)
     case_organisations_write(old, fresh_cases=False)
     return written, len(chunk.new_cases)

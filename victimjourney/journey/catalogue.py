@@ -268,6 +268,22 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
     _t("service.rated", 0, gettext_noop("The victim rated a service."), added=True, victim=True,
        entitlement=Field("str", required=True), rating=Field("int", required=True),
        comment=S),
+    # Facts the inspection findings need (docs/INSPECTION.md).
+    _t("cps.decision_proposed", 4,
+       gettext_noop("The prosecutor proposes a decision on which the victim or bereaved family "
+                    "must be consulted first (pleas to other charges, discontinuance)."),
+       added=True,
+       decision=Field("enum", required=True, choices=CPS_DECISIONS),
+       reasons=S),
+    _t("interview.video_recorded", 3,
+       gettext_noop("A video-recorded (Achieving Best Evidence) interview with the victim."),
+       added=True, victim=True,
+       consent_sought=Field("bool", doc="the victim was asked whether they wanted a video "
+                                        "interview or a written statement")),
+    _t("offender.risk_assessed", 6,
+       gettext_noop("The offender's likelihood of reoffending was assessed (OASys)."),
+       added=True,
+       complete=Field("bool", doc="every section of the assessment was completed")),
 )}
 
 TOP_LEVEL_FIELDS = (

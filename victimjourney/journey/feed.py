@@ -23,6 +23,8 @@ from victimjourney.journey.catalogue import EVENT_TYPES, TOP_LEVEL_FIELDS, Field
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_ID = 200
+# Instants must fall within the working-day calendar (core/workingdays.py).
+FIRST_YEAR, LAST_YEAR = 1990, 2044
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,13 @@ def _instant(value: Any, line: int, name: str, event_id: str | None) -> dt.datet
         raise FeedError(line, name, f"not an ISO 8601 instant: {value!r}", event_id) from None
     if parsed.tzinfo is None:
         raise FeedError(line, name, f"{value!r} has no UTC offset (write e.g. +00:00)", event_id)
+    try:
+        utc_year = parsed.astimezone(dt.UTC).year
+    except OverflowError:
+        utc_year = 0
+    if not FIRST_YEAR <= utc_year <= LAST_YEAR:
+        raise FeedError(line, name, f"{value!r} is outside the years this service handles "
+                        f"({FIRST_YEAR}-{LAST_YEAR})", event_id)
     return parsed
 
 

@@ -1,0 +1,336 @@
+"""Where metrics read their data: Ibis over Django's database, or DuckDB over a Parquet export.
+
+A metric is one Ibis expression; `Source` supplies the few things SQL dialects spell
+differently (reading a field of an event's JSON payload, the local time in England and Wales),
+so that the same definition compiles for SQLite, PostgreSQL and DuckDB:
+
+- SQLite: Ibis on Django's own connection (it sees the same transaction, so tests and the web
+  request read what they wrote). SQLite has no time zones: a Python function `vj_london`
+  registered on the connection converts stored UTC text to local time.
+- PostgreSQL: Ibis on Django's psycopg connection; `timezone('Europe/London', ...)`.
+- DuckDB: an in-memory database over the Parquet files written by `tables_export`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import ibis
+import ibis.expr.datatypes as dtypes
+import ibis.expr.types as ir
+
+from victimjourney.core.clock import LONDON
+
+Dialect = Literal["sqlite", "postgres", "duckdb"]
+
+# The tables metrics read, by their Django table names.
+TABLES = (
+    "journey_event", "cases_case", "victims_victim", "victims_categoryrecord", "duties_duty",
+    "inspection_judgement",
+)
+
+
+def _sqlite_type(kind: dtypes.DataType) -> str:
+    if kind.is_string():
+        return "TEXT"
+    if kind.is_boolean():
+        return "BOOLEAN"
+    if kind.is_integer():
+        return "INTEGER"
+    if kind.is_floating() or kind.is_decimal():
+        return "REAL"
+    if kind.is_timestamp():
+        return "TIMESTAMP"
+    if kind.is_date():
+        return "DATE"
+    return "TEXT"
+
+
+def _london_text(value: str | None) -> str | None:
+    """SQLite function: stored UTC text ('2024-07-01 23:30:00[.ffffff]') to local text."""
+    if value is None:
+        return None
+    instant = dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC).astimezone(LONDON)
+    return instant.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass
+class Source:
+    con: Any  # an Ibis backend
+    dialect: Dialect
+    _tables: dict[str, ir.Table] = field(default_factory=dict)
+    _scratch: list[str] = field(default_factory=list)
+
+    def table(self, name: str) -> ir.Table:
+        if name not in self._tables:
+            self._tables[name] = self.con.table(name)
+        return self._tables[name]
+
+    def materialize(self, expr: ir.Table) -> ir.Table:
+        """Run EXPR once into a temporary table (dropped by `drop_scratch`)."""
+        # Not Ibis's create_table: on SQLite it commits the connection's transaction, which is
+        # Django's own.
+        name = f"vj_scratch_{uuid.uuid4().hex[:12]}"
+        if self.dialect == "sqlite":
+            # Declared types: SQLite would give computed columns none.
+            columns = ", ".join(f'"{column}" {_sqlite_type(kind)}'
+                                for column, kind in expr.schema().items())
+            self._execute(f'CREATE TEMPORARY TABLE "{name}" ({columns})')
+            self._scratch.append(name)
+            names = ", ".join(f'"{c}"' for c in expr.columns)
+            self._execute(f'INSERT INTO temp."{name}" ({names}) {self.con.compile(expr)}')
+        else:
+            self._execute(f'CREATE TEMPORARY TABLE "{name}" AS {self.con.compile(expr)}')
+            self._scratch.append(name)
+            if self.dialect == "postgres":
+                # Temporary tables have no statistics until analysed: without them the
+                # planner guesses one row and nests loops.
+                self._execute(f'ANALYZE "{name}"')
+        if self.dialect == "sqlite":
+            return self.con.table(name, database="temp")  # type: ignore[no-any-return]
+        return self.con.table(name)  # type: ignore[no-any-return]
+
+    def materialize_all(self, exprs: Iterable[ir.Table]) -> ir.Table:
+        """Run each of EXPRS (with the same columns) into one temporary table, in turn (a
+        union of many parts would be one statement too deep for SQLite's parser)."""
+        table: ir.Table | None = None
+        for expr in exprs:
+            if table is None:
+                table = self.materialize(expr)
+                name = self._scratch[-1]
+                columns = table.columns
+            else:
+                select = self.con.compile(expr.select(*columns))
+                names = ", ".join(f'"{c}"' for c in columns)
+                self._execute(f'INSERT INTO "{name}" ({names}) {select}')
+        if table is None:
+            raise ValueError("nothing to materialize")
+        return table
+
+    def drop_scratch(self) -> None:
+        while self._scratch:
+            self._execute(f'DROP TABLE IF EXISTS "{self._scratch.pop()}"')
+
+    def _execute(self, statement: str) -> None:
+        if self.dialect == "sqlite":
+            self.con.con.execute(statement)
+        elif self.dialect == "postgres":
+            with self.con.con.cursor() as cursor:
+                cursor.execute(statement)
+        else:
+            self.con.raw_sql(statement)
+
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[Source]:
+        try:
+            yield self
+        finally:
+            self.drop_scratch()
+
+    # -- dialect helpers -------------------------------------------------------------------
+    def json_text(self, column: ir.Value, key: str) -> ir.StringValue:
+        """A top-level field of a JSON payload as text (booleans: 'true'/'false'; lists: their
+        JSON text)."""
+        if self.dialect == "sqlite":
+            # Not json_extract: it gives SQL integers 1/0 for JSON booleans.
+            return _sqlite_json_type_text(column, f"$.{key}")  # type: ignore[no-any-return]
+        if self.dialect == "postgres":
+            return _pg_json_text(column, key)  # type: ignore[no-any-return]
+        return _duck_json_text(column.cast("string"), f"$.{key}")  # type: ignore[no-any-return]
+
+    def json_flag(self, column: ir.Value, key: str) -> ir.BooleanValue:
+        """A JSON boolean field is true."""
+        return self.json_text(column, key).fill_null("").isin(("true", "1"))
+
+    def json_int(self, column: ir.Value, key: str) -> ir.IntegerValue:
+        text = self.json_text(column, key)
+        return text.cast("float64").cast("int64")  # type: ignore[no-any-return]
+
+    def local_stamp(self, column: ir.Value) -> ir.StringValue:
+        """Local time in England and Wales as 'YYYY-MM-DD HH:MM:SS' text."""
+        if self.dialect == "sqlite":
+            return _sqlite_london(column)  # type: ignore[no-any-return]
+        if self.dialect == "postgres":
+            return _pg_to_char(_pg_timezone("Europe/London", column),  # type: ignore[no-any-return]
+                               "YYYY-MM-DD HH24:MI:SS")
+        return _duck_strftime(_duck_timezone("Europe/London", column),  # type: ignore[no-any-return]
+                              "%Y-%m-%d %H:%M:%S")
+
+    def seconds(self, column: ir.Value) -> ir.IntegerValue:
+        """Seconds since the epoch (for differences between instants)."""
+        return column.epoch_seconds()  # type: ignore[attr-defined,no-any-return]
+
+    def instant(self, value: dt.datetime, like: ir.Value) -> ir.Value:
+        """A literal instant comparable with the timestamp column LIKE."""
+        utc = value.astimezone(dt.UTC)
+        kind = like.type()
+        if isinstance(kind, dtypes.Timestamp) and kind.timezone is None:
+            return ibis.literal(utc.replace(tzinfo=None))
+        return ibis.literal(utc, type=dtypes.Timestamp(timezone="UTC"))
+
+    def date_text(self, column: ir.Value) -> ir.StringValue:
+        """A date column as 'YYYY-MM-DD' text."""
+        if self.dialect == "postgres":
+            return _pg_to_char(column, "YYYY-MM-DD")  # type: ignore[no-any-return]
+        if self.dialect == "duckdb":
+            return _duck_strftime(column, "%Y-%m-%d")  # type: ignore[no-any-return]
+        return column.cast("string")  # type: ignore[return-value]
+
+
+# Builtin functions of each database, called by name.
+@ibis.udf.scalar.builtin(name="vj_json_text")
+def _sqlite_json_type_text(data: str, path: str) -> str:  # type: ignore[empty-body]
+    ...
+
+
+@ibis.udf.scalar.builtin(name="vj_london")
+def _sqlite_london(value: dt.datetime) -> str:  # type: ignore[empty-body]
+    ...
+
+
+@ibis.udf.scalar.builtin(name="jsonb_extract_path_text")
+def _pg_json_text(data: dtypes.JSON, key: str) -> str:  # type: ignore[empty-body]
+    ...
+
+
+@ibis.udf.scalar.builtin(name="timezone")
+def _pg_timezone(zone: str, value: dt.datetime) -> dt.datetime:  # type: ignore[empty-body]
+    ...
+
+
+@ibis.udf.scalar.builtin(name="to_char")
+def _pg_to_char(value: dt.datetime, pattern: str) -> str:  # type: ignore[empty-body]
+    ...
+
+
+@ibis.udf.scalar.builtin(name="json_extract_string")
+def _duck_json_text(data: str, path: str) -> str:  # type: ignore[empty-body]
+    ...
+
+
+@ibis.udf.scalar.builtin(name="timezone")
+def _duck_timezone(zone: str, value: dt.datetime) -> dt.datetime:  # type: ignore[empty-body]
+    ...
+
+
+@ibis.udf.scalar.builtin(name="strftime")
+def _duck_strftime(value: dt.datetime, pattern: str) -> str:  # type: ignore[empty-body]
+    ...
+
+
+def _sqlite_json_text(data: str | None, path: str) -> str | None:
+    """SQLite function: a JSON field as text, booleans spelled 'true'/'false' (as elsewhere)."""
+    import json
+
+    if data is None:
+        return None
+    value: Any = json.loads(data)
+    for part in path.removeprefix("$.").split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"))
+
+
+class _Borrowed:
+    """Django's database connection, lent to Ibis. Django owns the transaction: Ibis's SQLite
+    backend commits after reading a table's schema, which would end Django's transaction (and
+    a test's isolation), so commit and rollback are Django's alone."""
+
+    def __init__(self, con: Any):
+        self._con = con
+
+    def commit(self) -> None:
+        pass
+
+    def rollback(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+
+def source_django(alias: str = "default") -> Source:
+    """Ibis on Django's connection to the database (SQLite or PostgreSQL)."""
+    from django.db import connections
+
+    connection = connections[alias]
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor == "sqlite":
+        raw.create_function("vj_london", 1, _london_text, deterministic=True)
+        raw.create_function("vj_json_text", 2, _sqlite_json_text, deterministic=True)
+        return Source(ibis.sqlite.from_connection(_Borrowed(raw)), "sqlite")
+    if connection.vendor == "postgresql":
+        return Source(ibis.postgres.from_connection(_Borrowed(raw)), "postgres")
+    raise ValueError(f"metrics cannot run on {connection.vendor}")
+
+
+def source_parquet(directory: str | Path) -> Source:
+    """DuckDB (in memory) over the Parquet files of `tables_export`, one file per table."""
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET TimeZone = 'UTC'")
+    folder = Path(directory)
+    for name in TABLES:
+        path = folder / f"{name}.parquet"
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: export the tables first")
+        con.read_parquet(str(path), table_name=name)
+    return Source(con, "duckdb")
+
+
+def tables_export(source: Source, directory: str | Path,
+                  tables: Iterable[str] = TABLES) -> dict[str, int]:
+    """Write the tables metrics read to Parquet (timestamps as UTC instants, JSON as text).
+
+    Returns the number of rows written per table."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for name in tables:
+        table = source.table(name)
+        casts = {}
+        for column, kind in table.schema().items():
+            if kind.is_json():
+                casts[column] = table[column].cast("string")
+        if casts:
+            table = table.mutate(**casts)
+        writer = None
+        rows = 0
+        for batch in table.to_pyarrow_batches(chunk_size=200_000):
+            columns = []
+            for col in batch.columns:
+                if pa.types.is_timestamp(col.type) and col.type.tz is None:
+                    col = col.cast(pa.timestamp(col.type.unit, tz="UTC"))
+                columns.append(col)
+            out = pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+            if writer is None:
+                writer = pq.ParquetWriter(str(folder / f"{name}.parquet"), out.schema)
+            writer.write_batch(out)
+            rows += out.num_rows
+        if writer is None:
+            schema = table.schema().to_pyarrow()
+            fixed = pa.schema([
+                pa.field(f.name, pa.timestamp(f.type.unit, tz="UTC"))
+                if pa.types.is_timestamp(f.type) and f.type.tz is None else f
+                for f in schema])
+            pq.write_table(fixed.empty_table(), str(folder / f"{name}.parquet"))
+        else:
+            writer.close()
+        counts[name] = rows
+    return counts
