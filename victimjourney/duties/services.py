@@ -18,7 +18,7 @@ from typing import TextIO
 
 from django.db import connection, transaction
 
-from victimjourney.cases.models import CaseOrganisation
+from victimjourney.cases.models import Case, CaseOrganisation
 from victimjourney.core import clock
 from victimjourney.core.bulk import copy_rows, insert_returning, is_postgres
 from victimjourney.core.errors import FeedError, FeedErrors
@@ -153,7 +153,13 @@ def _store(fresh: list[JourneyEvent], batch: ImportBatch, orgs: dict[str, Organi
         if ev.case in chunk.new_cases:
             by_case[ev.case].append(ev)
     old_refs = touched - chunk.new_cases
-    stored = case_events(chunk.case_ids[ref] for ref in old_refs)
+    # Two imports touching one stored case at once must not undo each other's duties: lock
+    # the cases (in id order, to avoid deadlocks) before reading their events back.
+    old_ids = sorted(chunk.case_ids[ref] for ref in old_refs)
+    if old_ids:
+        list(Case.objects.select_for_update().filter(pk__in=old_ids).order_by("pk")
+             .values_list("pk", flat=True))
+    stored = case_events(old_ids)
     for ref in old_refs:
         by_case[ref] = stored[chunk.case_ids[ref]]
     evaluations = [evaluate_case(by_case[ref], as_of=now, orgs=orgs) for ref in sorted(touched)]
