@@ -41,10 +41,10 @@ def test_the_cps_and_the_witness_care_unit_state_the_same_facts(decided):
 
 def test_a_letter_is_in_the_victims_language_and_prints_as_pdf(client, decided):
     signed_in(client, "wcu", "wcu:kent", "witness_care_officer")
-    page = client.get("/cases/KEN/2/26/letters/d3/V1/")
+    page = client.get("/cases/KEN/2/26/letter/?event=d3&victim=V1")
     assert page.status_code == 200
     assert 'lang="cy"' in page.content.decode()
-    pdf = client.get("/cases/KEN/2/26/letters/d3/V1/?format=pdf")
+    pdf = client.get("/cases/KEN/2/26/letter/?event=d3&victim=V1&format=pdf")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-")
     assert AuditEntry.objects.filter(action="view_letter", victim_key="V1").count() == 2
@@ -52,5 +52,21 @@ def test_a_letter_is_in_the_victims_language_and_prints_as_pdf(client, decided):
 
 def test_no_letter_for_another_victim_or_event_type(client, decided):
     signed_in(client, "wcu", "wcu:kent", "witness_care_officer")
-    assert client.get("/cases/KEN/2/26/letters/d3/V9/").status_code == 404
-    assert client.get("/cases/KEN/2/26/letters/d2/V1/").status_code == 404
+    assert client.get("/cases/KEN/2/26/letter/?event=d3&victim=V9").status_code == 404
+    assert client.get("/cases/KEN/2/26/letter/?event=d2&victim=V1").status_code == 404
+
+
+def test_the_case_page_links_letters_for_event_ids_with_slashes(client, now):
+    feed_import(lines=lines(
+        raw("MET/1/26-01", "crime.reported", "2026-11-02 09:00", case="MET/1/26",
+            provider="police:metropolitan", offence="robbery"),
+        raw("MET/1/26-02", "victim.identified", "2026-11-02 09:00", case="MET/1/26",
+            provider="police:metropolitan", victim="V1", kind="person"),
+        raw("MET/1/26-03", "suspect.arrested", "2026-11-03 09:00", case="MET/1/26",
+            provider="police:metropolitan"),
+    ), source="test")
+    signed_in(client, "met", "police:metropolitan", "investigating_officer")
+    page = client.get("/cases/MET/1/26/")
+    assert page.status_code == 200
+    assert "letter/?event=MET/1/26-03&amp;victim=V1" in page.content.decode()
+    assert client.get("/cases/MET/1/26/letter/?event=MET/1/26-03&victim=V1").status_code == 200

@@ -14,7 +14,7 @@ urlpatterns = [
     path("cases/<path:reference>/record/", views.record_choose, name="record-choose"),
     path("cases/<path:reference>/record/<str:event_type>/", views.record_event,
          name="record-event"),
-    path("cases/<path:reference>/letters/<str:event_id>/<str:victim_key>/", views.letter,
-         name="letter"),
+    # Event ids may contain slashes (feeds use the crime reference): they go in the query.
+    path("cases/<path:reference>/letter/", views.letter, name="letter"),
     path("cases/<path:reference>/", views.case_detail, name="case-detail"),
 ]

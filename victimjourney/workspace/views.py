@@ -172,11 +172,13 @@ def _store(request: HttpRequest, form: EventForm, *lines: dict) -> bool:
 
 
 @login_required
-def letter(request: HttpRequest, reference: str, event_id: str, victim_key: str
-           ) -> HttpResponse:
-    """A letter to a victim about an event, from the case record; ?format=pdf to print."""
+def letter(request: HttpRequest, reference: str) -> HttpResponse:
+    """A letter to a victim about an event (?event=ID&victim=KEY), from the case record;
+    &format=pdf to print."""
     staff = _staff(request)
     case = access_case(request.user, reference)
+    event_id = request.GET.get("event", "")
+    victim_key = request.GET.get("victim", "")
     event = case.events.filter(id=event_id, type__in=LETTER_TYPES).first()
     victim = case.victims.filter(key=victim_key).first()
     if event is None or victim is None or (event.victim_key and event.victim_key != victim_key):
