@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import EnvironmentError_, env_bool, env_list, env_str
+from config.env import EnvironmentError_, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -89,7 +89,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # IMMEDIATE: a writer takes the lock when its transaction begins, so two writers queue
+    # (for `timeout` seconds) instead of one failing with "database is locked" on upgrade.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -145,6 +147,24 @@ CSRF_COOKIE_SECURE = not DEBUG
 LOCALE_PATHS = [BASE_DIR / "victimjourney" / "locale"]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications (docs/NOTIFICATIONS.md). Email goes by SMTP; texts and letters by GOV.UK
+# Notify. Unset variables keep the notifications app's local defaults
+# (victimjourney/notifications/conf.py); the Notify key and callback token are secrets.
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
+for _name in ("NOTIFICATIONS_FROM_EMAIL", "NOTIFICATIONS_MESSAGE_ID_DOMAIN",
+              "NOTIFICATIONS_PORTAL_URL", "NOTIFY_API_KEY", "NOTIFY_BASE_URL",
+              "NOTIFY_SMS_TEMPLATE_ID", "NOTIFY_LETTER_TEMPLATE_ID", "NOTIFY_CALLBACK_TOKEN",
+              "NOTIFY_TEMPLATE_PORTAL_CODE"):
+    if env_str(_name, default=""):
+        globals()[_name] = env_str(_name)
+if env_str("NOTIFY_TIMEOUT", default=""):
+    NOTIFY_TIMEOUT = float(env_int("NOTIFY_TIMEOUT", default=10))
 
 LOGGING = {
     "version": 1,

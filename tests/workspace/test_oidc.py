@@ -28,7 +28,9 @@ def test_the_backend_matches_only_existing_staff_by_email(settings):
     backend = StaffOIDCBackend()
     found = {u.username for u in backend.filter_users_by_claims(
         {"email": "DC.Jones@kent.police.example"})}
-    assert "dc" in found
+    stored = list(get_user_model().objects.values_list("username", "email", "is_active",
+                                                       "staff__organisation"))
+    assert "dc" in found, f"no match for the claim's email among {stored}"
     assert "outsider" not in found
     assert not backend.filter_users_by_claims({"email": "outsider@example.invalid"}).exists()
     assert not backend.filter_users_by_claims({}).exists()

@@ -30,6 +30,7 @@ from victimjourney.journey.models import Event
 from victimjourney.notifications import delivery, tasks
 from victimjourney.notifications.conf import setting
 from victimjourney.notifications.content import notice_content
+from victimjourney.notifications.invitations import invitations_plan
 from victimjourney.notifications.kinds import KINDS, NoticeKind, answered_by_contact, kind_for
 from victimjourney.notifications.models import Delivery, Notice
 from victimjourney.notifications.rules import channel_order, flags_in_force, refusal
@@ -58,6 +59,7 @@ def _chunks(items: Sequence[Any], size: int = 500) -> Sequence[Sequence[Any]]:
 def notices_plan(items: Sequence[tuple[int, CaseEvaluation]], now: dt.datetime) -> int:
     """Write the notices the evaluated cases call for (see the module docstring). Returns the
     number of notices created."""
+    invitations_plan(items, now)
     since = now - dt.timedelta(days=float(setting("NOTIFICATIONS_PLAN_WINDOW_DAYS")))
     owed = set(setting("NOTIFICATIONS_PLAN_STATUSES"))
     planned: dict[str, _Plan] = {}
