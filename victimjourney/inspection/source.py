@@ -272,7 +272,11 @@ def source_django(alias: str = "default") -> Source:
     if connection.vendor == "sqlite":
         raw.create_function("vj_london", 1, _london_text, deterministic=True)
         raw.create_function("vj_json_text", 2, _sqlite_json_text, deterministic=True)
-        return Source(ibis.sqlite.from_connection(_Borrowed(raw)), "sqlite")
+        backend = ibis.sqlite.from_connection(_Borrowed(raw))
+        # Ibis turns on case-sensitive LIKE for its own connection; this one is Django's, whose
+        # `iexact`/`icontains` rely on SQLite's default (staff matched by email, searches).
+        raw.execute("PRAGMA case_sensitive_like = OFF")
+        return Source(backend, "sqlite")
     if connection.vendor == "postgresql":
         return Source(ibis.postgres.from_connection(_Borrowed(raw)), "postgres")
     raise ValueError(f"metrics cannot run on {connection.vendor}")
