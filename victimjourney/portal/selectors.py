@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from victimjourney.cases.models import CaseOrganisation
 from victimjourney.code.editions import EDITIONS
+from victimjourney.code.for_victims import plain_action
 from victimjourney.core.clock import LONDON, local_date
 from victimjourney.duties.models import Duty
 from victimjourney.journey.models import Event
@@ -164,8 +165,9 @@ def victim_rights(victim: Victim) -> list[RightLine]:
         spec = rule.enhanced if duty.enhanced else rule.standard
         due = (formats.date_format(duty.due_date, "j F Y") if duty.due_date
                else spec.describe_translated())
-        out.append(RightLine(duty.entitlement, _(rule.title), _(rule.action), duty.provider.name,
-                             due, duty.status, _(STATUS_WORDS[duty.status])))
+        out.append(RightLine(duty.entitlement, _(rule.title), plain_action(rule),
+                             duty.provider.name, due, duty.status,
+                             _(STATUS_WORDS[duty.status])))
     return out
 
 
