@@ -18,6 +18,20 @@ if not DEBUG and SECRET_KEY == _DEV_SECRET:
     raise EnvironmentError_(
         "DJANGO_SECRET_KEY must be set to a real secret when DJANGO_DEBUG is off")
 
+# Encryption at rest of victims' contact details (victimjourney/core/crypto.py): Fernet keys,
+# newest first, and the key of the blind indexes. Fixed development keys only while DEBUG is
+# on. Without DEBUG they must come from the environment: a missing key fails loudly at the
+# first read or write of a contact detail, and in `victimjourney check --deploy`.
+_DEV_FIELD_KEY = "ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktLTMyYiE="  # base64 of a plain label
+_DEV_BLIND_INDEX_KEY = "development-only-blind-index-key"
+VJ_FIELD_KEYS = env_list("VJ_FIELD_KEYS", default=[_DEV_FIELD_KEY] if DEBUG else [])
+VJ_BLIND_INDEX_KEY = env_str("VJ_BLIND_INDEX_KEY",
+                             default=_DEV_BLIND_INDEX_KEY if DEBUG else "")
+if not DEBUG and (_DEV_FIELD_KEY in VJ_FIELD_KEYS or VJ_BLIND_INDEX_KEY == _DEV_BLIND_INDEX_KEY):
+    raise EnvironmentError_(
+        "VJ_FIELD_KEYS and VJ_BLIND_INDEX_KEY must not use the development keys when "
+        "DJANGO_DEBUG is off")
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -32,6 +46,7 @@ INSTALLED_APPS = [
     "govuk_frontend_django",
     "crispy_forms",
     "crispy_forms_gds",
+    "ninja",  # the API docs from ninja's bundled Swagger UI, not a CDN (core/security.py)
     "victimjourney.core",
     "victimjourney.accounts",
     "victimjourney.audit",
@@ -48,10 +63,14 @@ INSTALLED_APPS = [
     "victimjourney.linkage",
     "victimjourney.workspace",
     "victimjourney.portal",
+    "victimjourney.privacy",
+    "victimjourney.synthetic",  # `victimjourney generate` (the synthetic national year)
+    "victimjourney.realdata",  # `victimjourney policeuk_import` (data.police.uk CSVs)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "victimjourney.core.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,11 +161,39 @@ SESSION_COOKIE_AGE = 2 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# HTTPS: on by default whenever DEBUG is off (`check --deploy` clean, tests/security). A demo
+# with DEBUG off over plain http://127.0.0.1 sets DJANGO_HTTPS=false. Behind a proxy that
+# terminates TLS, DJANGO_SECURE_PROXY_SSL_HEADER names the header it sets (else the redirect
+# to HTTPS loops).
+HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=365 * 24 * 60 * 60 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=HTTPS)
+_proxy_header = env_str("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
+if _proxy_header:
+    _name, _, _value = _proxy_header.partition("=")
+    if not (_name.strip() and _value.strip()):
+        raise EnvironmentError_("DJANGO_SECURE_PROXY_SSL_HEADER must look like "
+                                f"HTTP_X_FORWARDED_PROTO=https, got {_proxy_header!r}")
+    SECURE_PROXY_SSL_HEADER = (_name.strip(), _value.strip())
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Django's SecurityMiddleware headers (these are its defaults, stated here on purpose); the CSP,
+# Permissions-Policy and Cache-Control come from victimjourney/core/security.py.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 LOCALE_PATHS = [BASE_DIR / "victimjourney" / "locale"]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Retention periods a force sets for itself (docs/PRIVACY.md): "kind=period" pairs, e.g.
+# "journey.group3=7y,portal.codes=90d". Checked at start-up (privacy.E001).
+PRIVACY_RETENTION_OVERRIDES = env_list("PRIVACY_RETENTION_OVERRIDES", default=[])
 
 # Notifications (docs/NOTIFICATIONS.md). Email goes by SMTP; texts and letters by GOV.UK
 # Notify. Unset variables keep the notifications app's local defaults

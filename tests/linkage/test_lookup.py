@@ -9,7 +9,7 @@ from tests.linkage.test_services import ALEX, OTHERS, TWIN
 from victimjourney.linkage.lookup import earlier_records
 from victimjourney.linkage.models import LinkRecord
 from victimjourney.linkage.normalise import LinkInput
-from victimjourney.linkage.services import linkage_run
+from victimjourney.linkage.services import DEFAULT_THRESHOLD, linkage_run
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_a_new_report_finds_the_persons_earlier_reports_across_forces(indexed):
     result = earlier_records(LinkInput(name="Alex Brown", date_of_birth=dt.date(1985, 3, 2),
                                        phone="07700900001"))
     assert sorted(_cases(result)) == ["T/KEN/1", "T/KEN/2", "T/MET/3"]
-    assert all(m.probability >= 0.5 for m in result.matches)
+    assert all(m.probability >= DEFAULT_THRESHOLD for m in result.matches)
     assert set(result.timings) == {"candidates", "fetch", "score", "total"}  # bench: speed
 
 

@@ -86,3 +86,27 @@ def test_the_admin_page_adds_a_prison_and_refuses_a_force(admin_client):
     assert response.status_code == 200
     assert "only court:, yot:, prison: codes can be added" in response.content.decode()
     assert not Organisation.objects.filter(code="police:rogue").exists()
+
+
+def test_force_populations_are_the_published_ones_unshifted():
+    """forces.csv shifts the populations of the rows from City of London to Lincolnshire down
+    by one row; the shipped figures put each back against its force."""
+    path = SHARED_FORCES
+    if not path.exists():
+        pytest.skip("the shared reference data is not beside the project")
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows = [r for r in rows if r["Population 2010"]]
+    published = {r["id"]: int(r["Population 2010"]) for r in rows}
+    ours = {code.removeprefix("police:"): o.population
+            for code, o in shipped_organisations().items()
+            if code.startswith("police:") and code != "police:btp"}
+    slugs = [r["id"] for r in rows]
+    first, last = slugs.index("city-of-london"), slugs.index("lincolnshire")
+    for i, slug in enumerate(slugs):
+        if first < i <= last:
+            assert ours[slug] == published[slugs[i - 1]], slug
+        elif i == first:
+            assert ours[slug] == published[slugs[last]] == 11700
+        else:
+            assert ours[slug] == published[slug], slug
+    assert ours["city-of-london"] < 20_000 < ours["lincolnshire"]

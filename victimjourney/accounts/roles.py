@@ -1,8 +1,11 @@
 """Staff roles, each tied to an organisation, and what each may see.
 
-The matrix is data: `CAN_SEE_ALL_CASES` roles read every case (read only); every other role
-sees the cases its organisation is involved in. `SENSITIVE_FIELDS` names, per field, the roles
-that need it. `docs/SECURITY.md` (issue 9) extends this to the full permission matrix.
+The role groups are data: `CAN_SEE_ALL_CASES` roles read every case (read only: they record
+only where their organisation is involved); every other role sees the cases its organisation
+is involved in. `SENSITIVE_FIELDS` names, per field, the roles that need it. The full
+permission matrix (principal x relationship to the case x record kind x field set), built from
+these groups and asked by every check, is `accounts/permissions.py` (table in
+docs/SECURITY.md).
 """
 
 from __future__ import annotations
@@ -45,4 +48,6 @@ SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
 
 
 def may_see_field(role: str, field: str) -> bool:
+    """Whether ROLE is in the list for FIELD, whatever the case: pages and the API ask
+    `accounts.permissions.fields_visible`, which also weighs the relationship to the case."""
     return role in SENSITIVE_FIELDS.get(field, frozenset())

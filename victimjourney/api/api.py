@@ -40,6 +40,7 @@ from victimjourney.api.services import (
     api_key_touch,
     events_record,
 )
+from victimjourney.cases.selectors import case_relationship
 from victimjourney.core import clock
 from victimjourney.core.errors import FeedError, FeedErrors, NotFound
 from victimjourney.duties.services import ImportResult
@@ -265,7 +266,7 @@ def case_get(request: HttpRequest, reference: str = REFERENCE) -> dict[str, Any]
     _known_query(request)
     key = _key(request)
     case = access_case_for_organisation(key.organisation_id, reference)
-    detail = case_detail(case)
+    detail = case_detail(case, relationship=case_relationship(key.organisation_id, case))
     api_audit_record(key=key, action="view_case", case_reference=case.reference,
                      detail="victims: " + ", ".join(v["key"] for v in detail["victims"]))
     return detail

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, F, QuerySet
 
+from victimjourney.accounts.permissions import API_KEY, fields_visible, permitted, works_with
 from victimjourney.api.models import ApiKey
 from victimjourney.cases.models import Case, CaseOrganisation
 from victimjourney.code.editions import all_entitlements
@@ -47,6 +48,10 @@ def api_key_for_token(token: str) -> ApiKey | None:
 
 
 def cases_of_organisation(organisation: str) -> QuerySet[Case]:
+    """The cases a key of ORGANISATION reads (the permission matrix: those it is involved in;
+    its own force's cases are among them)."""
+    if not permitted(API_KEY, "involved", "case", "summary"):
+        return Case.objects.none()
     return Case.objects.filter(organisations__organisation_id=organisation)
 
 
@@ -134,28 +139,16 @@ def duty_metrics_of(*, organisation: str) -> dict[str, Any]:
     return {"organisation": organisation, "entitlements": entitlements, "totals": totals}
 
 
-def _without_contact(value: Any, path: str, removed: list[str]) -> Any:
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key == "contact":
-                removed.append(f"{path}.{key}")
-                continue
-            out[key] = _without_contact(item, f"{path}.{key}", removed)
-        return out
-    if isinstance(value, list):
-        return [_without_contact(item, f"{path}[{i}]", removed) for i, item in enumerate(value)]
-    return value
-
-
-def case_detail(case: Case) -> dict[str, Any]:
+def case_detail(case: Case, *, relationship: str) -> dict[str, Any]:
     """Everything the API shows of a case: its victims with their category history, every duty
     with its explanation, and the event log.
 
-    Contact details (a victim's `contact`, and `contact` anywhere in an event's data) are left
-    out: a key has no staff role, and a domestic abuse victim's address is shown only to the
-    roles that must contact or protect them (`accounts.roles.SENSITIVE_FIELDS`).
+    Contact details (a victim's `contact`, and every contact field anywhere in an event's
+    data: `accounts.permissions.CONTACT_KEYS`) are left out: the permission matrix grants a
+    key no contact field set (`fields_visible`), and a domestic abuse victim's address is
+    shown only to the roles that must contact or protect them.
     """
+    domestic = case.events.filter(type="crime.reported", data__domestic_abuse=True).exists()
     duties = duties_of_case(case.pk)
     orgs = providers_of([d for ds in duties.values() for d in ds])
     victims = []
@@ -173,8 +166,8 @@ def case_detail(case: Case) -> dict[str, Any]:
         })
     events = []
     for event in case.events.order_by("occurred_at", "id"):
-        removed: list[str] = []
-        data = _without_contact(event.data or {}, "data", removed)
+        data, removed = fields_visible(API_KEY, relationship, "event", event.data or {},
+                                       domestic_abuse=domestic, event_type=event.type)
         events.append({
             "id": event.id, "type": event.type, "provider": event.provider_id,
             "occurred_at": event.occurred_at, "received_at": event.received_at,
@@ -218,19 +211,21 @@ def cases_refused(*, organisation: str, references: Collection[str]) -> set[str]
     refused = set()
     for ref in refs:
         if ref not in found:
-            if me is None or me.kind != "police":
+            # Opening a case: the matrix's `own` is a police force opening its own case.
+            opener = "own" if me is not None and me.kind == "police" else "none"
+            if not permitted(API_KEY, opener, "case", "create"):
                 refused.add(ref)
             continue
         pk, force = found[ref]
-        if pk in involved:
-            continue
         force_ref = orgs.get(force) if force else None
-        if me is None or force_ref is None or not _works_with(me, force_ref):
+        if force == organisation:
+            relationship = "own"
+        elif pk in involved:
+            relationship = "involved"
+        elif me is not None and force_ref is not None and works_with(me, force_ref):
+            relationship = "partner"
+        else:
+            relationship = "none"
+        if not permitted(API_KEY, relationship, "event", "record"):
             refused.add(ref)
     return refused
-
-
-def _works_with(org: OrganisationRef, force: OrganisationRef) -> bool:
-    if org.code in (force.cps_area, force.probation_region):
-        return True
-    return org.kind in ("wcu", "court", "yot", "prison") and org.force == force.force

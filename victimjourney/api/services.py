@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from victimjourney.api.models import ApiKey
 from victimjourney.api.selectors import TOKEN_PREFIX, cases_refused, token_hash
 from victimjourney.audit.models import AuditEntry
+from victimjourney.audit.services import audit_record
 from victimjourney.cases.models import Case
 from victimjourney.core import clock
 from victimjourney.core.errors import DomainError, FeedError, FeedErrors
@@ -87,10 +88,9 @@ def api_key_touch(*, key: ApiKey, now: dt.datetime) -> None:
 def api_audit_record(*, key: ApiKey, action: str, case_reference: str = "",
                      victim_key: str = "", detail: str = "") -> AuditEntry:
     """An audit entry whose actor is an API key (no user): its name and organisation."""
-    return AuditEntry.objects.create(
-        at=clock.now(), actor=None, actor_name=f"API key {key.name} ({key.prefix}…)"[:150],
-        organisation=key.organisation_id, role="api_key", action=action,
-        case_reference=case_reference, victim_key=victim_key, detail=detail[:500])
+    return audit_record(user=None, actor_name=f"API key {key.name} ({key.prefix}…)",
+                        organisation=key.organisation_id, role="api_key", action=action,
+                        case_reference=case_reference, victim_key=victim_key, detail=detail)
 
 
 def _unstorable(value: Any, path: str) -> str | None:

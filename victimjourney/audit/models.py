@@ -5,13 +5,16 @@ from django.db import models
 class AuditEntry(models.Model):
     """Who read or changed what, when: every view of a victim's record is one entry.
 
-    Append-only (the workspace only ever creates entries); the acting user and organisation
-    are kept apart from the subject (the case and, where one, the victim).
+    Append-only and tamper-evident: entries are written only by `services.audit_record`, each
+    chained to the one before it by `prev_hash` and `hash` (`chain.py`); the database refuses to
+    change them (migration 0003). The acting user and organisation are kept apart from the
+    subject (the case and, where one, the victim). The actor's id outlives the user (no foreign
+    key constraint, nothing is set to null), so deleting a user never rewrites the log.
     """
 
     at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING,
+                              db_constraint=False, related_name="+")
     actor_name = models.CharField(max_length=150)
     organisation = models.CharField(max_length=120, blank=True)
     role = models.CharField(max_length=40, blank=True)
@@ -19,6 +22,9 @@ class AuditEntry(models.Model):
     case_reference = models.CharField(max_length=100, blank=True, db_index=True)
     victim_key = models.CharField(max_length=100, blank=True)
     detail = models.CharField(max_length=500, blank=True)
+    # SHA-256 (hex) of the entry before this one in id order, and of this entry (chain.py).
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -16,8 +16,13 @@ class Duty(models.Model):
     deadline, so the overdue sweep is one conditional update over an indexed column.
     """
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="duties")
-    victim = models.ForeignKey("victims.Victim", on_delete=models.CASCADE, related_name="duties")
+    # Written only by the importer, in the transaction that writes (or locks) the case and its
+    # victims, so the database does not check these keys row by row (that check cost more than
+    # all the table's indexes together in a bulk import); the ORM still cascades deletes.
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="duties",
+                             db_constraint=False)
+    victim = models.ForeignKey("victims.Victim", on_delete=models.CASCADE, related_name="duties",
+                               db_constraint=False)
     # Indexed by the unique constraint below (trigger_event first).
     trigger_event = models.ForeignKey("journey.Event", on_delete=models.PROTECT,
                                       related_name="+", db_constraint=False, db_index=False)
@@ -60,3 +65,59 @@ class Duty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entitlement} for {self.victim_id}: {self.status}"
+
+
+class ImportCheckpoint(models.Model):
+    """How far a resumable file import has got (`duties.fileimport`). The file is known by its
+    size and SHA-256; `offset` and `lines_done` are those of the last batch committed, and
+    are written in that batch's transaction, so they never run ahead of or behind the data."""
+
+    source = models.CharField(max_length=500)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    keep_valid = models.BooleanField(default=False)
+    started_at = models.DateTimeField()
+    validated_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    batch = models.ForeignKey("journey.ImportBatch", null=True, on_delete=models.PROTECT,
+                              related_name="+", db_constraint=False, db_index=False)
+    lines_done = models.BigIntegerField(default=0)
+    offset = models.BigIntegerField(default=0)
+    rejects_size = models.BigIntegerField(default=0)  # bytes of the rejects file written
+    events_new = models.BigIntegerField(default=0)
+    events_repeated = models.BigIntegerField(default=0)
+    rejected = models.BigIntegerField(default=0)
+    duties_written = models.BigIntegerField(default=0)
+    cases = models.BigIntegerField(default=0)
+
+    class Meta:
+        # The interrupted import of a file, found by its path (then its size and SHA-256).
+        indexes = [models.Index(fields=["source", "finished_at"],
+                                name="import_checkpoint_by_file")]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.lines_done} lines"
+
+
+class ImportLine(models.Model):
+    """A line of a file being checked before a resumable import applies any of it: what later
+    lines of the same file may refer to or clash with. Rolled back when the check ends;
+    unlogged on PostgreSQL (scratch: a server crash loses it, and the check starts again)."""
+
+    checkpoint = models.ForeignKey(ImportCheckpoint, on_delete=models.CASCADE,
+                                   related_name="+", db_constraint=False, db_index=False)
+    line = models.BigIntegerField()
+    event_id = models.CharField(max_length=200)
+    digest = models.CharField(max_length=64)
+    case_ref = models.CharField(max_length=100)
+    type = models.CharField(max_length=60)
+    victim = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["checkpoint", "event_id"], name="import_line_by_id"),
+            models.Index(fields=["checkpoint", "case_ref"], name="import_line_by_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.event_id}"

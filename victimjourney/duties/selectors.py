@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
@@ -63,6 +63,10 @@ def duties_of_case(case_id: int) -> dict[str, list[Duty]]:
     return by_victim
 
 
+# The groups of "My duties", most urgent first.
+GROUPS = ("overdue", "today", "week", "later", "undated")
+
+
 @dataclass
 class Workload:
     overdue: list[Duty]
@@ -70,23 +74,58 @@ class Workload:
     due_this_week: list[Duty]
     later: list[Duty]
     undated: list[Duty]
+    counts: dict[str, int] = field(default_factory=dict)  # every duty in each group
 
 
-def duties_to_do(*, organisation: str, now: dt.datetime, limit: int = 200) -> Workload:
-    """What an organisation still owes: breached and not yet done, then open by due date."""
+def _todo(organisation: str, group: str, today: dt.date) -> QuerySet[Duty]:
+    """The duties of one group of "My duties", in the order they are shown. Each filter is
+    served by a partial index on the organisation's duties still to do (duties/models.py)."""
+    base = Duty.objects.filter(provider_id=organisation).select_related("case", "victim")
+    week_end = today + dt.timedelta(days=7)
+    if group == "overdue":
+        return base.filter(status="breached").order_by("due_at", "id")
+    if group == "undated":
+        return base.filter(status="open", due_date__isnull=True).order_by("-triggered_at", "id")
+    dated = base.filter(status="open").order_by("due_at", "id")
+    if group == "today":
+        return dated.filter(due_date=today)
+    if group == "week":
+        return dated.filter(due_date__gt=today, due_date__lte=week_end)
+    if group == "later":
+        return dated.filter(due_date__gt=week_end)
+    raise ValueError(f"unknown group {group!r} (one of {', '.join(GROUPS)})")
+
+
+def todo_counts(*, organisation: str, now: dt.datetime) -> dict[str, int]:
+    """How many duties are in each group, in one pass over the organisation's to-do index."""
     today = local_date(now)
     week_end = today + dt.timedelta(days=7)
-    base = (Duty.objects.filter(provider_id=organisation)
-            .select_related("case", "victim").order_by("due_at", "id"))
-    overdue = list(base.filter(status="breached")[:limit])
-    open_ = base.filter(status="open")
-    return Workload(
-        overdue=overdue,
-        due_today=list(open_.filter(due_date=today)[:limit]),
-        due_this_week=list(open_.filter(due_date__gt=today, due_date__lte=week_end)[:limit]),
-        later=list(open_.filter(due_date__gt=week_end)[:limit]),
-        undated=list(open_.filter(due_date__isnull=True).order_by("-triggered_at")[:50]),
-    )
+    open_ = Q(status="open")
+    found = Duty.objects.filter(provider_id=organisation, status__in=("open", "breached")) \
+        .aggregate(
+            overdue=Count("id", filter=Q(status="breached")),
+            today=Count("id", filter=open_ & Q(due_date=today)),
+            week=Count("id", filter=open_ & Q(due_date__gt=today, due_date__lte=week_end)),
+            later=Count("id", filter=open_ & Q(due_date__gt=week_end)),
+            undated=Count("id", filter=open_ & Q(due_date__isnull=True)))
+    return {group: int(found[group] or 0) for group in GROUPS}
+
+
+def duties_in_group(*, organisation: str, now: dt.datetime, group: str, offset: int = 0,
+                    limit: int = 50) -> list[Duty]:
+    """One page of one group of "My duties"."""
+    return list(_todo(organisation, group, local_date(now))[offset:offset + limit])
+
+
+def duties_to_do(*, organisation: str, now: dt.datetime, limit: int = 25) -> Workload:
+    """What an organisation still owes: breached and not yet done, then open by due date;
+    the first LIMIT of each group, and how many each group holds."""
+    today = local_date(now)
+    lists = {g: list(_todo(organisation, g, today)[:limit]) for g in GROUPS}
+    return Workload(overdue=lists["overdue"], due_today=lists["today"],
+                    due_this_week=lists["week"], later=lists["later"],
+                    undated=lists["undated"],
+                    counts=todo_counts(organisation=organisation, now=now))
 
 
 def team_summary(*, organisation: str) -> list[dict]:

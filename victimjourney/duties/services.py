@@ -3,7 +3,8 @@
 `feed_import` is the one path by which events enter the database, from a file, the API or a
 form: validate, store the events, then re-evaluate every case they touch and store its victims,
 category history and duties. A batch is applied whole or not at all (or, with `keep_valid`, the
-valid lines are kept and every rejected line is written to `rejects`).
+valid lines are kept and every rejected line is written to `rejects`). A large file is
+imported in committed, resumable batches by `duties.fileimport`, through the same chunk step.
 """
 
 from __future__ import annotations
@@ -18,35 +19,34 @@ from typing import TextIO
 
 from django.db import connection, transaction
 
-from victimjourney.cases.models import Case, CaseOrganisation
+from victimjourney.cases.models import Case
 from victimjourney.core import clock
-from victimjourney.core.bulk import copy_rows, insert_returning, is_postgres
+from victimjourney.core.bulk import (
+    copies_in_background,
+    ids_allocate,
+    index_lookups,
+    is_postgres,
+)
 from victimjourney.core.errors import FeedError, FeedErrors
-from victimjourney.duties.engine import CaseEvaluation, DutyResult, evaluate_case
+from victimjourney.duties.engine import CaseEvaluation, evaluate_case
+from victimjourney.duties.loading import cases_create, chunk_screen, events_store
 from victimjourney.duties.models import Duty
+from victimjourney.duties.projections import (
+    case_organisations_write,
+    projections_create,
+    projections_refresh,
+    victim_ids_needed,
+)
 from victimjourney.journey.feed import JourneyEvent, parse_lines
 from victimjourney.journey.models import ImportBatch
 from victimjourney.journey.selectors import case_events
-from victimjourney.journey.services import (
-    StoredChunk,
-    cases_ensure,
-    events_insert,
-    events_screen,
-)
 from victimjourney.notifications import outbox
 from victimjourney.organisations.reference import OrganisationRef
 from victimjourney.organisations.selectors import organisation_refs
-from victimjourney.victims.categories import in_force
-from victimjourney.victims.models import CategoryRecord, Victim
+from victimjourney.victims.models import Victim
 
 MAX_ERRORS = 1000
-CATEGORY_COLUMNS = ("victim_id", "category", "state", "reason", "source", "confirmed_by",
-                    "effective_at", "event_id")
-DUTY_COLUMNS = (
-    "case_id", "victim_id", "trigger_event_id", "trigger_type", "triggered_at", "entitlement",
-    "edition", "provider_id", "enhanced", "basis", "due_date", "due_at", "deadline_text",
-    "status", "fulfilled_by_id", "fulfilled_at", "reason", "unverified", "evaluated_at",
-)
+CHUNK_LINES = 5000
 
 
 @dataclass
@@ -59,18 +59,23 @@ class ImportResult:
     duties_written: int = 0  # duties created, changed or removed
     cases: int = 0  # cases created
 
+    def add(self, other: ImportResult) -> None:
+        for name in ("lines", "events_new", "events_repeated", "rejected", "duties_written",
+                     "cases"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
-def _chunks(lines: Iterable[str], size: int) -> Iterator[tuple[int, list[str]]]:
+
+def _chunks(lines: Iterable[str], size: int, start: int = 1
+            ) -> Iterator[tuple[int, list[str]]]:
     chunk: list[str] = []
-    start = 1
-    number = 0
-    for number, text in enumerate(lines, start=1):
+    number = start - 1
+    for number, text in enumerate(lines, start=start):
         chunk.append(text)
         if len(chunk) >= size:
-            yield start, chunk
-            start, chunk = number + 1, []
+            yield number - len(chunk) + 1, chunk
+            chunk = []
     if chunk:
-        yield start, chunk
+        yield number - len(chunk) + 1, chunk
 
 
 def _reject(rejects: TextIO | None, texts: list[str], start: int, error: FeedError) -> None:
@@ -81,249 +86,152 @@ def _reject(rejects: TextIO | None, texts: list[str], start: int, error: FeedErr
                               "text": text.rstrip("\n")}, ensure_ascii=False) + "\n")
 
 
+def checks_immediate() -> None:
+    """Check foreign keys row by row rather than queueing millions of checks (and their
+    memory) for the commit."""
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+class ChunkImporter:
+    """Imports a feed chunk by chunk into one ImportBatch. Each chunk is screened, stored and
+    projected (`chunk`); after the first error (unless KEEP_VALID) the rest is only parsed, to
+    report every invalid line. The caller owns the transaction(s)."""
+
+    def __init__(self, *, batch: ImportBatch, keep_valid: bool, rejects: TextIO | None,
+                 orgs: dict[str, OrganisationRef] | None = None,
+                 now: dt.datetime | None = None) -> None:
+        self.batch = batch
+        self.keep_valid = keep_valid
+        self.rejects = rejects
+        self.orgs = organisation_refs() if orgs is None else orgs
+        self.now = clock.now() if now is None else now
+        self.errors: list[FeedError] = []
+        self.failing = False
+
+    def chunk(self, start: int, texts: list[str]) -> ImportResult:
+        result = ImportResult(batch_id=self.batch.pk, lines=len(texts))
+        chunk_errors: list[FeedError] = []
+        events = list(parse_lines(texts, self.orgs, chunk_errors, start_line=start))
+        if not self.failing:
+            screened, cases = chunk_screen(events, keep_valid=self.keep_valid)
+            chunk_errors.extend(screened.errors)
+        if chunk_errors:
+            result.rejected += len({e.line for e in chunk_errors})
+            if self.keep_valid:
+                for error in sorted(chunk_errors, key=lambda e: e.line):
+                    _reject(self.rejects, texts, start, error)
+            else:
+                self.failing = True
+                self.errors.extend(chunk_errors[: MAX_ERRORS - len(self.errors)])
+        if not self.failing:
+            result.events_repeated += screened.repeated
+            result.events_new += len(screened.fresh)
+            result.duties_written, result.cases = _store(
+                screened.fresh, cases, self.batch, self.orgs, self.now)
+        return result
+
+    def reject(self, texts: list[str], start: int, error: FeedError) -> None:
+        _reject(self.rejects, texts, start, error)
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            raise FeedErrors(sorted(self.errors, key=lambda e: e.line))
+
+
+def batch_close(batch: ImportBatch, result: ImportResult, sha256: str) -> None:
+    batch.finished_at = clock.now()
+    batch.sha256 = sha256
+    for name in ("lines", "events_new", "events_repeated", "rejected", "duties_written"):
+        setattr(batch, name, getattr(result, name))
+    batch.save()
+
+
 def feed_import(
     *, lines: Iterable[str], source: str, keep_valid: bool = False,
-    rejects: TextIO | None = None, chunk_lines: int = 5000,
+    rejects: TextIO | None = None, chunk_lines: int = CHUNK_LINES,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import a JSON Lines feed. Raises FeedErrors (and applies nothing) on any invalid line,
-    unless KEEP_VALID, when invalid lines go to REJECTS and the rest is applied."""
-    orgs = organisation_refs()
+    """Import a JSON Lines feed in one transaction. Raises FeedErrors (and applies nothing)
+    on any invalid line, unless KEEP_VALID, when invalid lines go to REJECTS and the rest is
+    applied."""
     now = clock.now()
-    errors: list[FeedError] = []
     digest = hashlib.sha256()
     with transaction.atomic():
-        if is_postgres():
-            # Check foreign keys row by row rather than queueing millions of checks (and their
-            # memory) for the commit.
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        checks_immediate()
         batch = ImportBatch.objects.create(source=source[:500], started_at=now)
+        importer = ChunkImporter(batch=batch, keep_valid=keep_valid, rejects=rejects, now=now)
         result = ImportResult(batch_id=batch.pk)
-        failing = False
-        for start, texts in _chunks(lines, chunk_lines):
-            for text in texts:
-                digest.update(text.encode())
-            result.lines += len(texts)
-            chunk_errors: list[FeedError] = []
-            events = list(parse_lines(texts, orgs, chunk_errors, start_line=start))
-            if not failing:
-                screened = events_screen(events, keep_valid=keep_valid)
-                chunk_errors.extend(screened.errors)
-            if chunk_errors:
-                result.rejected += len({e.line for e in chunk_errors})
-                if keep_valid:
-                    for error in chunk_errors:
-                        _reject(rejects, texts, start, error)
-                else:
-                    failing = True
-                    errors.extend(chunk_errors[: MAX_ERRORS - len(errors)])
-            if not failing:
-                result.events_repeated += screened.repeated
-                written = _store(screened.fresh, batch, orgs, now)
-                result.events_new += len(screened.fresh)
-                result.duties_written += written[0]
-                result.cases += written[1]
-            if on_progress:
-                on_progress(len(texts))
-        if errors:
+        with copies_in_background():
+            for start, texts in _chunks(lines, chunk_lines):
+                for text in texts:
+                    digest.update(text.encode())
+                result.add(importer.chunk(start, texts))
+                if on_progress:
+                    on_progress(len(texts))
+        if importer.errors:
             transaction.set_rollback(True)
-            raise FeedErrors(sorted(errors, key=lambda e: e.line))
-        batch.finished_at = clock.now()
-        batch.sha256 = digest.hexdigest()
-        for name in ("lines", "events_new", "events_repeated", "rejected", "duties_written"):
-            setattr(batch, name, getattr(result, name))
-        batch.save()
+            importer.raise_errors()
+        batch_close(batch, result, digest.hexdigest())
     return result
 
 
-def _store(fresh: list[JourneyEvent], batch: ImportBatch, orgs: dict[str, OrganisationRef],
-           now: dt.datetime) -> tuple[int, int]:
-    """Store a chunk's new events and re-project every case they touch."""
+def _store(fresh: list[JourneyEvent], cases: dict[str, int], batch: ImportBatch,
+           orgs: dict[str, OrganisationRef], now: dt.datetime) -> tuple[int, int]:
+    """Store a chunk's new events and re-project every case they touch. CASES holds the ids
+    of the chunk's stored cases ({reference: id}); returns (duties written, cases created).
+
+    Reads come first and COPYs last, so that on PostgreSQL (`copies_in_background`) the server
+    stores the events while the engine evaluates, and the projections while the next chunk
+    is parsed."""
     if not fresh:
         return 0, 0
-    chunk = StoredChunk()
-    cases_ensure(fresh, chunk)
-    events_insert(fresh, case_ids=chunk.case_ids, batch=batch, recorded_at=now)
     touched = {e.case for e in fresh}
-    # A case created by this chunk has no other events: evaluate it from memory. A case
-    # already stored is read back whole (its earlier events plus this chunk's).
-    by_case: dict[str, list[JourneyEvent]] = defaultdict(list)
-    for ev in fresh:
-        if ev.case in chunk.new_cases:
-            by_case[ev.case].append(ev)
-    old_refs = touched - chunk.new_cases
+    old_refs = touched & cases.keys()
     # Two imports touching one stored case at once must not undo each other's duties: lock
-    # the cases (in id order, to avoid deadlocks) before reading their events back.
-    old_ids = sorted(chunk.case_ids[ref] for ref in old_refs)
-    if old_ids:
-        list(Case.objects.select_for_update().filter(pk__in=old_ids).order_by("pk")
-             .values_list("pk", flat=True))
-    stored = case_events(old_ids)
+    # the cases (in id order, to avoid deadlocks) before reading their events back. A case
+    # this transaction creates is invisible to the others until it commits: no lock needed.
+    old_ids = sorted(cases[ref] for ref in old_refs)
+    with index_lookups():
+        if old_ids:
+            list(Case.objects.select_for_update().filter(pk__in=old_ids).order_by("pk")
+                 .values_list("pk", flat=True))
+        stored = case_events(old_ids)
+    new_ids = iter(ids_allocate(Victim._meta.db_table, victim_ids_needed(fresh))
+                   if is_postgres() else ())
+    new_cases = cases_create(fresh, cases, now)
+    events_store(fresh, cases=cases, batch_id=batch.pk, recorded_at=now)
+    # A case this chunk created is evaluated from the chunk alone; a stored one from its
+    # stored events and the chunk's.
+    by_case: dict[str, list[JourneyEvent]] = defaultdict(list)
     for ref in old_refs:
-        by_case[ref] = stored[chunk.case_ids[ref]]
+        by_case[ref] = list(stored[cases[ref]])
+    for ev in fresh:
+        by_case[ev.case].append(ev)
     evaluations = [evaluate_case(by_case[ref], as_of=now, orgs=orgs) for ref in sorted(touched)]
-    new = [(chunk.case_ids[e.case], e) for e in evaluations if e.case in chunk.new_cases]
-    old = [(chunk.case_ids[e.case], e) for e in evaluations if e.case not in chunk.new_cases]
-    written = projections_create(new, now) + projections_refresh(old, now)
-    outbox.notices_plan(new + old, now)
-    case_organisations_write(new, fresh_cases=True)
+    new = [(cases[e.case], e) for e in evaluations if e.case in new_cases]
+    old = [(cases[e.case], e) for e in evaluations if e.case not in new_cases]
+    written = projections_refresh(old, now, new_ids)
     case_organisations_write(old, fresh_cases=False)
-    return written, len(chunk.new_cases)
-
-
-def case_organisations_write(items: list[tuple[int, CaseEvaluation]], *,
-                             fresh_cases: bool) -> None:
-    """Record which organisations are involved in each case (for access scoping)."""
-    rows = sorted({(case_id, code) for case_id, evaluation in items
-                   for code in ({e.provider for e in evaluation.events}
-                                | {d.provider for d in evaluation.duties})
-                   if code != "victim"})
-    if not rows:
-        return
-    if fresh_cases and is_postgres():
-        copy_rows(CaseOrganisation._meta.db_table, ("case_id", "organisation_id"), rows)
-        return
-    CaseOrganisation.objects.bulk_create(
-        [CaseOrganisation(case_id=case_id, organisation_id=code) for case_id, code in rows],
-        ignore_conflicts=True, batch_size=2000)
-
-
-def _category_rows(victim_id: int, evaluation: CaseEvaluation, key: str) -> list[CategoryRecord]:
-    return [
-        CategoryRecord(victim_id=victim_id, category=c.category, state=c.state, reason=c.reason,
-                       source=c.source, confirmed_by=c.confirmed_by, effective_at=c.at,
-                       event_id=c.event_id)
-        for c in sorted(evaluation.categories.get(key, []), key=lambda c: (c.at, c.rank))
-    ]
-
-
-PREFERENCE_FIELDS = ("channel", "contact_times", "safe_contact", "email", "phone")
-
-
-def _victim_fields(evaluation: CaseEvaluation, key: str, now: dt.datetime) -> dict:
-    """The victim's record as the events say: details from `victim.identified`, then the
-    victim's own changes (`victim.preferences_updated`), latest last."""
-    facts = evaluation.victims[key]
-    contact: dict = {}
-    language = facts.language
-    for ev in evaluation.events:
-        if ev.victim != key:
-            continue
-        if ev.type == "victim.identified" and ev.data.get("contact"):
-            contact = {**contact, **ev.data["contact"]}
-        elif ev.type == "victim.preferences_updated":
-            contact.update({k: ev.data[k] for k in PREFERENCE_FIELDS if ev.data.get(k)})
-            language = ev.data.get("language") or language
-    return dict(kind=facts.kind, name=facts.name, date_of_birth=facts.date_of_birth,
-                on_behalf_of=facts.on_behalf_of or "", language=language,
-                contact=contact, identified_at=facts.identified_at,
-                enhanced_now=bool(in_force(evaluation.categories.get(key, []), now)))
-
-
-def _duty_row(case_id: int, victim_id: int, d: DutyResult, now: dt.datetime) -> tuple:
-    return (case_id, victim_id, d.trigger_event, d.trigger_type, d.triggered_at, d.entitlement,
-            d.edition, d.provider, d.enhanced, d.basis, d.due_date, d.due_at, d.deadline_text,
-            d.status, d.fulfilled_by, d.fulfilled_at, d.reason, d.unverified, now)
-
-
-def projections_create(items: list[tuple[int, CaseEvaluation]], now: dt.datetime) -> int:
-    """Victims, category history and duties of cases new to the database."""
-    if not items:
-        return 0
-    victims = [(case_id, key, _victim_fields(evaluation, key, now))
-               for case_id, evaluation in items for key in sorted(evaluation.victims)]
-    if is_postgres():
-        columns = [("case_id", "bigint"), ("key", "text"), ("kind", "text"), ("name", "text"),
-                   ("date_of_birth", "date"), ("on_behalf_of", "text"), ("language", "text"),
-                   ("contact", "jsonb"), ("identified_at", "timestamptz"),
-                   ("enhanced_now", "boolean")]
-        returned = insert_returning(
-            Victim._meta.db_table, columns,
-            [(case_id, key, *(fields[name] for name, _ in columns[2:]))
-             for case_id, key, fields in victims],
-            returning=("case_id", "key", "id"))
-        ids = {(case_id, key): pk for case_id, key, pk in returned}
-    else:
-        objs = [Victim(case_id=case_id, key=key, **fields) for case_id, key, fields in victims]
-        Victim.objects.bulk_create(objs, batch_size=2000)
-        ids = {(v.case_id, v.key): v.pk for v in objs}
-    categories = []
-    for case_id, evaluation in items:
-        for key in evaluation.victims:
-            categories.extend(_category_rows(ids[(case_id, key)], evaluation, key))
-    if is_postgres():
-        copy_rows(CategoryRecord._meta.db_table, CATEGORY_COLUMNS,
-                  ([getattr(c, name) for name in CATEGORY_COLUMNS] for c in categories))
-    else:
-        CategoryRecord.objects.bulk_create(categories, batch_size=2000)
-    rows = [_duty_row(case_id, ids[(case_id, d.victim)], d, now)
-            for case_id, evaluation in items for d in evaluation.duties]
-    _duties_insert(rows)
-    return len(rows)
-
-
-def _duties_insert(rows: list[tuple]) -> None:
-    if is_postgres():
-        copy_rows(Duty._meta.db_table, DUTY_COLUMNS, rows)
-        return
-    Duty.objects.bulk_create([Duty(**dict(zip(DUTY_COLUMNS, row, strict=True))) for row in rows],
-                             batch_size=1000)
-
-
-def projections_refresh(items: list[tuple[int, CaseEvaluation]], now: dt.datetime) -> int:
-    """Re-project cases already stored: victims updated in place, duties upserted by their
-    natural key (trigger, victim, entitlement) so a duty keeps its id, stale duties removed.
-    Returns the number of duties created, changed or removed."""
-    written = 0
-    for case_id, evaluation in items:
-        existing = {v.key: v for v in Victim.objects.filter(case_id=case_id)}
-        for key in sorted(evaluation.victims):
-            fields = _victim_fields(evaluation, key, now)
-            if key in existing:
-                Victim.objects.filter(pk=existing[key].pk).update(**fields)
-            else:
-                existing[key] = Victim.objects.create(case_id=case_id, key=key, **fields)
-        victim_ids = {key: v.pk for key, v in existing.items()}
-        CategoryRecord.objects.filter(victim__case_id=case_id).delete()
-        CategoryRecord.objects.bulk_create(
-            [row for key in evaluation.victims
-             for row in _category_rows(victim_ids[key], evaluation, key)])
-        current = {(d.trigger_event_id, d.victim_id, d.entitlement): d
-                   for d in Duty.objects.filter(case_id=case_id)}
-        fresh_keys = set()
-        to_create = []
-        to_update = []
-        for result in evaluation.duties:
-            row = dict(zip(DUTY_COLUMNS, _duty_row(case_id, victim_ids[result.victim], result,
-                                                   now), strict=True))
-            natural = (result.trigger_event, victim_ids[result.victim], result.entitlement)
-            fresh_keys.add(natural)
-            if natural in current:
-                duty = current[natural]
-                changed = any(getattr(duty, name) != value for name, value in row.items()
-                              if name != "evaluated_at")
-                if changed:
-                    for name, value in row.items():
-                        setattr(duty, name, value)
-                    to_update.append(duty)
-            else:
-                to_create.append(Duty(**row))
-        stale = [d.pk for natural, d in current.items() if natural not in fresh_keys]
-        if stale:
-            Duty.objects.filter(pk__in=stale).delete()
-        Duty.objects.bulk_create(to_create)
-        if to_update:
-            names = [c.removesuffix("_id") if c.endswith("_id") else c for c in DUTY_COLUMNS
-                     if c not in ("case_id", "victim_id", "trigger_event_id", "entitlement")]
-            Duty.objects.bulk_update(to_update, names)
-        written += len(to_create) + len(to_update) + len(stale)
-    return written
+    written += projections_create(new, now, new_ids)
+    case_organisations_write(new, fresh_cases=True)
+    # Reads the victims just written: its statements wait for the COPYs (only when a notice
+    # is due, i.e. for recent events; an old feed plans none and reads nothing).
+    outbox.notices_plan(new + old, now)
+    return written, len(new_cases)
 
 
 def duties_sweep(*, now: dt.datetime | None = None) -> int:
     """Mark open duties whose deadline has passed as breached. Idempotent: one conditional
-    update over the indexed (status, due_at) pair, so running it twice changes nothing."""
+    UPDATE, so running it twice changes nothing. It reads only the overdue open duties,
+    through the partial index `duty_open_by_due` (`due_at` where `status = 'open'`), so its
+    cost follows how many have fallen due, not how many are open (bench/sweep.py). Nothing
+    else follows from a breach: notices are planned by the import (`outbox.notices_plan`),
+    and the engine itself reports a duty breached once its deadline has passed."""
     instant = now or clock.now()
     return Duty.objects.filter(status="open", due_at__isnull=False, due_at__lte=instant).update(
         status="breached", evaluated_at=instant)
+
+
+__all__ = ["CaseEvaluation", "ImportResult", "duties_sweep", "feed_import"]

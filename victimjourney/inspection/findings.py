@@ -189,13 +189,7 @@ def dhc_contact_within_one_day(r: Relations) -> ir.Table:
 def child_video_consent_sought(r: Relations) -> ir.Table:
     """Forces with video-recorded interviews of children (under 18 on the day); yes when the
     child's consent was sought in at least ROUTINELY of them."""
-    i = r.of_type("interview.video_recorded")
-    v = r.victims
-    j = i.join(v, (i.case_id == v.case_id) & (i.victim_key == v.key))
-    day = r.stamp(j.occurred_at).substr(0, 10)
-    cutoff = (day.substr(0, 4).cast("int64") - 18).cast("string").lpad(4, "0") + day.substr(4, 6)
-    born = r.source.date_text(j.date_of_birth)
-    children = j.filter(j.date_of_birth.notnull() & (born > cutoff))
+    children = r.of_children(r.of_type("interview.video_recorded"))
     cases = r.cases.select("case_id", "force")
     k = children.join(cases, children.case_id == cases.case_id)
     sought = ibis.ifelse(r.flag(k, "consent_sought"), 1, 0)

@@ -29,6 +29,15 @@ UNIT_COLUMNS = ("unit", "outcome", "case_id", "provider", "started", "enhanced",
                 "stage")
 DUTY_OUTCOMES = ("met", "late", "breached", "open", "not_applicable")
 ENTITLEMENT_STAGES = {e.id: e.stage for e in all_entitlements()}
+# The fields of an event's payload that the metrics read (`Relations.json`, `Relations.flag`,
+# `Source.json_int`): the analytics export keeps these and drops the rest (free text among
+# them). A test checks that every field a metric reads is listed here.
+PAYLOAD_FIELDS = ("answers", "channel", "complete", "consent_sought", "corrects",
+                  "custodial_months", "death", "decision", "disposal", "hate", "offence",
+                  "offence_group", "withdrawn")
+# The analytics export's column on events: the named victim was under 18 on the local day of
+# the event (computed by `under_18` from the date of birth, which is not exported).
+UNDER_18 = "victim_under_18"
 
 
 class Relations:
@@ -99,8 +108,7 @@ class Relations:
     @cached_property
     def cases(self) -> ir.Table:
         c = self.source.table("cases_case")
-        return c.select(case_id=c.id, force=c.force_id, reference=c.reference,
-                        reported_at=c.reported_at)
+        return c.select(case_id=c.id, force=c.force_id, reported_at=c.reported_at)
 
     @cached_property
     def facts(self) -> ir.Table:
@@ -125,10 +133,23 @@ class Relations:
 
     @cached_property
     def victims(self) -> ir.Table:
+        """Victims identified by the instant (with the date of birth where the source has it:
+        the database does, the analytics export does not)."""
         v = self.source.table("victims_victim")
         v = v.filter(self.at_or_before(v.identified_at))
-        return v.select(victim_id=v.id, case_id=v.case_id, key=v.key, kind=v.kind,
-                        date_of_birth=v.date_of_birth)
+        born = {"date_of_birth": v.date_of_birth} if "date_of_birth" in v.columns else {}
+        return v.select(victim_id=v.id, case_id=v.case_id, key=v.key, kind=v.kind, **born)
+
+    def of_children(self, e: ir.Table) -> ir.Table:
+        """The events of E, joined with their victim (identified by the instant), whose victim
+        was under 18 on the local day of the event. Over the analytics export, which has no
+        dates of birth, this reads the export's `victim_under_18` column, computed there by
+        the same `under_18`."""
+        v = self.victims
+        j = e.join(v, (e.case_id == v.case_id) & (e.victim_key == v.key))
+        if UNDER_18 in e.columns:
+            return j.filter(j[UNDER_18].fill_null(False))
+        return j.filter(under_18(self.source, j.occurred_at, j.date_of_birth))
 
     @cached_property
     def cases_with_victim(self) -> ir.Table:
@@ -199,6 +220,14 @@ class Relations:
     def event_units(self, e: ir.Table, *, outcome: ir.Value, stage: int) -> ir.Table:
         return self.units(e, unit=e.id, outcome=outcome, case_id=e.case_id,
                           provider=e.provider_id, started=e.occurred_at, stage=stage)
+
+
+def under_18(source: Source, at: ir.Value, date_of_birth: ir.Value) -> ir.BooleanValue:
+    """Under 18 on the local day of the instant AT (false where no date of birth)."""
+    day = source.local_stamp(at).substr(0, 10)
+    cutoff = (day.substr(0, 4).cast("int64") - 18).cast("string").lpad(4, "0") + day.substr(4, 6)
+    born = source.date_text(date_of_birth)
+    return date_of_birth.notnull() & (born > cutoff)  # type: ignore[no-any-return]
 
 
 PERIOD_DIMENSIONS = ("month", "quarter", "year")

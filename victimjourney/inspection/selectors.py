@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 
-from victimjourney.accounts.roles import CAN_SEE_ALL_CASES
+from victimjourney.accounts.permissions import DASHBOARDS, permitted
 from victimjourney.inspection.metrics import Count, MetricResult, Period, metrics_compute
 from victimjourney.inspection.models import Judgement, MetricSnapshot, Sample, SampledFile
 from victimjourney.inspection.registry import JUDGEMENT_FINDINGS, Metric, metric_by_id
@@ -21,14 +21,16 @@ from victimjourney.inspection.stats import Funnel, funnel
 
 # Who sees the compliance dashboards (aggregates only): managers and PCCs' staff through the
 # supervisor role, inspectors, administrators. Only roles that read every case open case files.
-DASHBOARD_ROLES = frozenset({"inspector", "supervisor", "administrator"})
+# Both are rows of the permission matrix (accounts.permissions: report `aggregates` and
+# `case_files`).
+DASHBOARD_ROLES = DASHBOARDS
 CACHE_SECONDS = 15 * 60
 
 
 def staff_for_dashboard(user: Any) -> Any:
     """The user's staff profile, if their role may see the dashboards; else 404."""
     staff = getattr(user, "staff", None)
-    if staff is None or staff.role not in DASHBOARD_ROLES:
+    if staff is None or not permitted(staff.role, "none", "report", "aggregates"):
         raise Http404
     return staff
 
@@ -36,7 +38,7 @@ def staff_for_dashboard(user: Any) -> Any:
 def staff_for_case_files(user: Any) -> Any:
     """Only roles that may read every case read sampled case files (inspectors)."""
     staff = staff_for_dashboard(user)
-    if staff.role not in CAN_SEE_ALL_CASES:
+    if not permitted(staff.role, "none", "report", "case_files"):
         raise Http404
     return staff
 

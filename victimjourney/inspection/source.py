@@ -1,14 +1,17 @@
-"""Where metrics read their data: Ibis over Django's database, or DuckDB over a Parquet export.
+"""Where metrics read their data: Ibis over Django's database, or DuckDB or Spark over the
+analytics export (Parquet, `inspection/export.py`).
 
 A metric is one Ibis expression; `Source` supplies the few things SQL dialects spell
 differently (reading a field of an event's JSON payload, the local time in England and Wales),
-so that the same definition compiles for SQLite, PostgreSQL and DuckDB:
+so that the same definition compiles for SQLite, PostgreSQL, DuckDB and Spark SQL:
 
 - SQLite: Ibis on Django's own connection (it sees the same transaction, so tests and the web
   request read what they wrote). SQLite has no time zones: a Python function `vj_london`
   registered on the connection converts stored UTC text to local time.
 - PostgreSQL: Ibis on Django's psycopg connection; `timezone('Europe/London', ...)`.
-- DuckDB: an in-memory database over the Parquet files written by `tables_export`.
+- DuckDB: an in-memory database over the Parquet files of an export.
+- PySpark: a Spark session (local or a cluster) over the same files; temporary relations are
+  cached temporary views.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import ibis.expr.types as ir
 
 from victimjourney.core.clock import LONDON
 
-Dialect = Literal["sqlite", "postgres", "duckdb"]
+Dialect = Literal["sqlite", "postgres", "duckdb", "pyspark"]
 
 # The tables metrics read, by their Django table names.
 TABLES = (
@@ -85,6 +88,10 @@ class Source:
             self._scratch.append(name)
             names = ", ".join(f'"{c}"' for c in expr.columns)
             self._execute(f'INSERT INTO temp."{name}" ({names}) {self.con.compile(expr)}')
+        elif self.dialect == "pyspark":
+            # A cached temporary view (Spark has no temporary tables); CACHE TABLE is eager.
+            self._execute(f"CACHE TABLE `{name}` AS {self.con.compile(expr)}")
+            self._scratch.append(name)
         else:
             self._execute(f'CREATE TEMPORARY TABLE "{name}" AS {self.con.compile(expr)}')
             self._scratch.append(name)
@@ -98,7 +105,17 @@ class Source:
 
     def materialize_all(self, exprs: Iterable[ir.Table]) -> ir.Table:
         """Run each of EXPRS (with the same columns) into one temporary table, in turn (a
-        union of many parts would be one statement too deep for SQLite's parser)."""
+        union of many parts would be one statement too deep for SQLite's parser; Spark's
+        cached views take no inserts, so there it is one union)."""
+        if self.dialect == "pyspark":
+            parts = list(exprs)
+            if not parts:
+                raise ValueError("nothing to materialize")
+            columns = parts[0].columns
+            union = parts[0]
+            for part in parts[1:]:
+                union = union.union(part.select(*columns))
+            return self.materialize(union)
         table: ir.Table | None = None
         for expr in exprs:
             if table is None:
@@ -115,7 +132,12 @@ class Source:
 
     def drop_scratch(self) -> None:
         while self._scratch:
-            self._execute(f'DROP TABLE IF EXISTS "{self._scratch.pop()}"')
+            name = self._scratch.pop()
+            if self.dialect == "pyspark":
+                self._execute(f"UNCACHE TABLE IF EXISTS `{name}`")
+                self._execute(f"DROP VIEW IF EXISTS `{name}`")
+            else:
+                self._execute(f'DROP TABLE IF EXISTS "{name}"')
 
     def _execute(self, statement: str) -> None:
         if self.dialect == "sqlite":
@@ -142,6 +164,8 @@ class Source:
             return _sqlite_json_type_text(column, f"$.{key}")  # type: ignore[no-any-return]
         if self.dialect == "postgres":
             return _pg_json_text(column, key)  # type: ignore[no-any-return]
+        if self.dialect == "pyspark":
+            return _spark_json_text(column, f"$.{key}")  # type: ignore[no-any-return]
         return _duck_json_text(column.cast("string"), f"$.{key}")  # type: ignore[no-any-return]
 
     def json_flag(self, column: ir.Value, key: str) -> ir.BooleanValue:
@@ -159,6 +183,10 @@ class Source:
         if self.dialect == "postgres":
             return _pg_to_char(_pg_timezone("Europe/London", column),  # type: ignore[no-any-return]
                                "YYYY-MM-DD HH24:MI:SS")
+        if self.dialect == "pyspark":
+            # The session's time zone is UTC (Ibis sets it): the stored instant, shifted.
+            return _spark_date_format(  # type: ignore[no-any-return]
+                _spark_from_utc(column, "Europe/London"), "yyyy-MM-dd HH:mm:ss")
         return _duck_strftime(_duck_timezone("Europe/London", column),  # type: ignore[no-any-return]
                               "%Y-%m-%d %H:%M:%S")
 
@@ -180,6 +208,8 @@ class Source:
             return _pg_to_char(column, "YYYY-MM-DD")  # type: ignore[no-any-return]
         if self.dialect == "duckdb":
             return _duck_strftime(column, "%Y-%m-%d")  # type: ignore[no-any-return]
+        if self.dialect == "pyspark":
+            return _spark_date_format(column, "yyyy-MM-dd")  # type: ignore[no-any-return]
         return column.cast("string")  # type: ignore[return-value]
 
 
@@ -221,6 +251,21 @@ def _duck_timezone(zone: str, value: dt.datetime) -> dt.datetime:  # type: ignor
 
 @ibis.udf.scalar.builtin(name="strftime")
 def _duck_strftime(value: dt.datetime, pattern: str) -> str:  # type: ignore[empty-body]
+    ...
+
+
+@ibis.udf.scalar.builtin(name="get_json_object")
+def _spark_json_text(data: str, path: str) -> str:  # type: ignore[empty-body]
+    ...
+
+
+@ibis.udf.scalar.builtin(name="from_utc_timestamp")
+def _spark_from_utc(value: dt.datetime, zone: str) -> dt.datetime:  # type: ignore[empty-body]
+    ...
+
+
+@ibis.udf.scalar.builtin(name="date_format")
+def _spark_date_format(value: dt.datetime, pattern: str) -> str:  # type: ignore[empty-body]
     ...
 
 
@@ -282,59 +327,19 @@ def source_django(alias: str = "default") -> Source:
     raise ValueError(f"metrics cannot run on {connection.vendor}")
 
 
-def source_parquet(directory: str | Path) -> Source:
-    """DuckDB (in memory) over the Parquet files of `tables_export`, one file per table."""
-    con = ibis.duckdb.connect()
-    con.raw_sql("SET TimeZone = 'UTC'")
-    folder = Path(directory)
-    for name in TABLES:
-        path = folder / f"{name}.parquet"
-        if not path.exists():
-            raise FileNotFoundError(f"{path} is missing: export the tables first")
-        con.read_parquet(str(path), table_name=name)
-    return Source(con, "duckdb")
+def source_parquet(directory: str | Path, *, backend: str = "duckdb",
+                   spark: Any = None) -> Source:
+    """The metrics' tables from an analytics export (`inspection/export.py`): DuckDB in memory
+    (the default) or Spark (BACKEND "pyspark", on the session SPARK, or a local one)."""
+    from victimjourney.inspection.export import export_open
+
+    return export_open(directory, backend=backend, spark=spark)
 
 
-def tables_export(source: Source, directory: str | Path,
-                  tables: Iterable[str] = TABLES) -> dict[str, int]:
-    """Write the tables metrics read to Parquet (timestamps as UTC instants, JSON as text).
+def tables_export(source: Source, directory: str | Path) -> dict[str, int]:
+    """Write the analytics export of SOURCE's tables into DIRECTORY (no metric table).
+    Returns the number of rows written per table (by its name in the database)."""
+    from victimjourney.inspection.export import export_write
 
-    Returns the number of rows written per table."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    counts = {}
-    for name in tables:
-        table = source.table(name)
-        casts = {}
-        for column, kind in table.schema().items():
-            if kind.is_json():
-                casts[column] = table[column].cast("string")
-        if casts:
-            table = table.mutate(**casts)
-        writer = None
-        rows = 0
-        for batch in table.to_pyarrow_batches(chunk_size=200_000):
-            columns = []
-            for col in batch.columns:
-                if pa.types.is_timestamp(col.type) and col.type.tz is None:
-                    col = col.cast(pa.timestamp(col.type.unit, tz="UTC"))
-                columns.append(col)
-            out = pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
-            if writer is None:
-                writer = pq.ParquetWriter(str(folder / f"{name}.parquet"), out.schema)
-            writer.write_batch(out)
-            rows += out.num_rows
-        if writer is None:
-            schema = table.schema().to_pyarrow()
-            fixed = pa.schema([
-                pa.field(f.name, pa.timestamp(f.type.unit, tz="UTC"))
-                if pa.types.is_timestamp(f.type) and f.type.tz is None else f
-                for f in schema])
-            pq.write_table(fixed.empty_table(), str(folder / f"{name}.parquet"))
-        else:
-            writer.close()
-        counts[name] = rows
-    return counts
+    manifest = export_write(directory, source=source, metrics=False)
+    return {t["table"]: t["rows"] for t in manifest["tables"].values() if t.get("table")}

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
+from victimjourney.accounts.permissions import permitted
 from victimjourney.audit.services import audit_record
 from victimjourney.core import clock
 from victimjourney.duties.models import Duty
@@ -125,10 +126,14 @@ def samples(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sample(request: HttpRequest, sample_id: int) -> HttpResponse:
-    staff_for_dashboard(request.user)
+    """A sample's results (aggregates); its list of case files (every force's case
+    references) only for the roles that read case files."""
+    staff = staff_for_dashboard(request.user)
     found = sample_get(sample_id)
+    files = (sample_files(found) if permitted(staff.role, "none", "report", "case_files")
+             else None)
     return render(request, "inspection/sample.html", {
-        "sample": found, "results": sample_results(found), "files": sample_files(found),
+        "sample": found, "results": sample_results(found), "files": files,
         "names": _names(),
     })
 

@@ -193,6 +193,61 @@ def parse_event(raw: Any, line: int, orgs: Collection[str]) -> JourneyEvent:
     return JourneyEvent(eid, etype, case, provider, occurred, received, victim, data, digest, line)
 
 
+def _unstorable(value: Any, path: str) -> tuple[str, str] | None:
+    """The path of the first key or string holding a NUL character or an unpaired surrogate
+    (which JSON can spell but a database cannot store), and which of the two."""
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return where, "a NUL character (\\u0000)"
+            if any("\ud800" <= ch <= "\udfff" for ch in item):
+                return where, "an unpaired surrogate (\\ud800-\\udfff)"
+        elif isinstance(item, dict):
+            for key, inner in reversed(item.items()):
+                name = key.encode("unicode_escape").decode() if isinstance(key, str) else key
+                at = f"{where}.{name}" if where else str(name)
+                stack.append((inner, at))
+                stack.append((key, at))
+        elif isinstance(item, list):
+            stack.extend((inner, f"{where}[{i}]") for i, inner in reversed(list(enumerate(item))))
+    return None
+
+
+def _unstorable_error(raw: Any, number: int) -> FeedError | None:
+    found = _unstorable(raw, "")
+    if found is None:
+        return None
+    eid = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+    if eid is not None and _unstorable(eid, "") is not None:
+        eid = None
+    return FeedError(number, found[0] or "(line)",
+                     f"contains {found[1]}, which cannot be stored", eid)
+
+
+def _decode(text: str, number: int) -> Any:
+    """The line's JSON value. Raises FeedError naming the line, and the field when the JSON is
+    well formed but holds what cannot be stored (orjson refuses unpaired surrogates: the
+    standard library's parser, which accepts them, finds where)."""
+    try:
+        raw = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        if "surrogate" in exc.msg:
+            try:
+                error = _unstorable_error(json.loads(text), number)
+            except ValueError:
+                error = None
+            if error is not None:
+                raise error from None
+        raise FeedError(number, "(line)", f"not valid JSON: {exc.msg}") from None
+    if "\\u0000" in text:  # only spelt as an escape (a raw NUL is not valid JSON)
+        error = _unstorable_error(raw, number)
+        if error is not None:
+            raise error
+    return raw
+
+
 def parse_lines(
     lines: Iterable[str], orgs: Collection[str], errors: list[FeedError],
     start_line: int = 1,
@@ -202,9 +257,9 @@ def parse_lines(
         if not text.strip():
             continue
         try:
-            raw = orjson.loads(text)
-        except orjson.JSONDecodeError as exc:
-            errors.append(FeedError(number, "(line)", f"not valid JSON: {exc.msg}"))
+            raw = _decode(text, number)
+        except FeedError as exc:
+            errors.append(exc)
             continue
         try:
             yield parse_event(raw, number, orgs)

@@ -1,5 +1,16 @@
 from django.db import models
 
+from victimjourney.core.fields import SealedPayloadField
+
+# Keys of event data that hold a victim's contact details, sealed together in the database
+# (core/fields.py: SealedPayloadField), wherever they appear: victim.identified `contact`,
+# victim.preferences_updated `email`, `phone`, `safe_contact`, `contact_times`, flag.set `note`
+# (a safe-contact flag's note says how to reach the victim), and any object holding one of them
+# (a correction's `replacement`, needs-assessment `answers`). Mirrors
+# accounts/permissions.py: CONTACT_KEYS; tests/security_crypto checks the catalogue against it.
+SENSITIVE_DATA_KEYS = frozenset({"contact", "address", "postcode", "phone", "email",
+                                 "safe_contact", "contact_times", "note"})
+
 
 class ImportBatch(models.Model):
     """One feed imported (from a file, the API or a page): whole or not at all."""
@@ -25,7 +36,8 @@ class Event(models.Model):
     """A journey event: append-only. A correction is a new `correction.recorded` event.
 
     The feed's id is the primary key, which makes a re-sent event a no-op; a database trigger
-    refuses updates and deletes (migration 0002).
+    refuses updates and deletes (migration 0002), except re-encryption of the sealed contact
+    details (migration 0004, `services.events_rekeyable`).
     """
 
     id = models.CharField(primary_key=True, max_length=200)
@@ -40,7 +52,10 @@ class Event(models.Model):
                                  related_name="+", db_constraint=False, db_index=False)
     occurred_at = models.DateTimeField()
     received_at = models.DateTimeField()
-    data = models.JSONField(default=dict)
+    # Contact details sealed (SENSITIVE_DATA_KEYS); the rest plain, for lookups and metrics.
+    data = SealedPayloadField(default=dict, sensitive=SENSITIVE_DATA_KEYS)
+    # A blind index of the content (`journey.services.stored_digest`): a re-sent event is
+    # recognised without a guessable hash of contact details.
     digest = models.CharField(max_length=64)
     batch = models.ForeignKey(ImportBatch, null=True, on_delete=models.PROTECT,
                               related_name="events", db_constraint=False, db_index=False)

@@ -6,17 +6,19 @@ The whole import (events, then the duties they produce) is orchestrated by
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 
 from victimjourney.cases.models import Case
 from victimjourney.core import clock
 from victimjourney.core.bulk import copy_rows, insert_returning, is_postgres
+from victimjourney.core.crypto import blind_index, seal_payload
 from victimjourney.core.errors import FeedError
 from victimjourney.journey.feed import JourneyEvent, check_batch
-from victimjourney.journey.models import Event, ImportBatch
+from victimjourney.journey.models import SENSITIVE_DATA_KEYS, Event, ImportBatch
 from victimjourney.journey.selectors import case_event_ids
 from victimjourney.victims.models import Victim
 
@@ -31,6 +33,13 @@ class StoredChunk:
     errors: list[FeedError] = field(default_factory=list)
     case_ids: dict[str, int] = field(default_factory=dict)  # reference -> id, touched cases
     new_cases: set[str] = field(default_factory=set)  # references created by this chunk
+
+
+def stored_digest(digest: str) -> str:
+    """What the log stores for an event's content digest (`feed.event_digest`): a keyed blind
+    index, since a plain hash of an event whose only unknown is a phone number or an email
+    address could be reversed by trying every value. Same content, same stored digest."""
+    return blind_index(digest)
 
 
 def _stored_digests(ids: list[str]) -> dict[str, str]:
@@ -68,7 +77,7 @@ def events_screen(events: Iterable[JourneyEvent], *, keep_valid: bool) -> Stored
     for ev in events:
         digest = stored.get(ev.id)
         if digest is not None:
-            if digest == ev.digest:
+            if digest == stored_digest(ev.digest):
                 result.repeated += 1
             else:
                 result.errors.append(FeedError(
@@ -143,15 +152,49 @@ def cases_ensure(events: list[JourneyEvent], chunk: StoredChunk) -> None:
 
 def events_insert(events: list[JourneyEvent], *, case_ids: dict[str, int], batch: ImportBatch,
                   recorded_at) -> int:
+    # COPY bypasses the model field, so it is handed the data with contact details sealed;
+    # bulk_create goes through the field, which seals them.
+    postgres = is_postgres()
     rows = (
         (e.id, e.type, case_ids[e.case], e.victim or "", e.provider, e.occurred_at,
-         e.received_at, e.data, e.digest, batch.pk, recorded_at)
+         e.received_at, seal_payload(e.data, SENSITIVE_DATA_KEYS) if postgres else e.data,
+         stored_digest(e.digest), batch.pk, recorded_at)
         for e in events
     )
-    if is_postgres():
+    if postgres:
         return copy_rows(Event._meta.db_table, EVENT_COLUMNS, rows, json_columns=("data",))
     objs = [Event(id=r[0], type=r[1], case_id=r[2], victim_key=r[3], provider_id=r[4],
                   occurred_at=r[5], received_at=r[6], data=r[7], digest=r[8], batch_id=r[9],
                   recorded_at=r[10]) for r in rows]
     Event.objects.bulk_create(objs, batch_size=2000)
     return len(objs)
+
+
+# The SQLite trigger of migration 0002, re-created by `events_rekeyable`.
+SQLITE_APPEND_ONLY = """
+CREATE TRIGGER journey_event_append_only BEFORE UPDATE ON journey_event
+BEGIN
+  SELECT RAISE(ABORT, 'journey events are append-only: record a correction.recorded event instead');
+END;
+"""
+
+
+@contextmanager
+def events_rekeyable() -> Iterator[None]:
+    """A transaction in which stored events' data and digest may be rewritten, to re-encrypt
+    their contact details under a new key (`victimjourney rotate_keys`); nothing else.
+
+    PostgreSQL: the append-only trigger's `victimjourney.rekey` escape (migration 0004), which
+    allows an UPDATE that changes only `data` and `digest`, never a DELETE. SQLite (the laptop
+    demo) cannot read a session setting in a trigger: the trigger is dropped and re-created
+    inside the transaction, so no other connection ever sees the log without it.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute("SET LOCAL victimjourney.rekey = 'on'")
+            yield
+            cursor.execute("SET LOCAL victimjourney.rekey = 'off'")
+        else:
+            cursor.execute("DROP TRIGGER journey_event_append_only")
+            yield
+            cursor.execute(SQLITE_APPEND_ONLY)

@@ -61,7 +61,7 @@ def synthetic_table(victims: Sequence[SyntheticVictim]) -> pa.Table:
     return splinkmodel.records_table(rows)
 
 
-def evaluate(*, records: int, seed: int = 1, threshold: float = 0.5,
+def evaluate(*, records: int, seed: int = 1, threshold: float = splinkmodel.DEFAULT_THRESHOLD,
              model: dict[str, Any] | None = None, backend: str = "duckdb",
              spark: Any = None) -> Evaluation:
     """Generate RECORDS synthetic victim records (SEED), train on them unless MODEL is given,

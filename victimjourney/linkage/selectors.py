@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from victimjourney.accounts.roles import CAN_SEE_ALL_CASES
+from victimjourney.accounts.permissions import permitted
 from victimjourney.cases.models import Case
 from victimjourney.cases.selectors import cases_visible, staff_of
 from victimjourney.core import clock
@@ -43,7 +43,7 @@ def _links_visible(user: Any) -> QuerySet[CandidateLink]:
     staff = staff_of(user)
     links = CandidateLink.objects.select_related(
         "left__case__force", "right__case__force", "left__victim", "right__victim", "model")
-    if staff.role in CAN_SEE_ALL_CASES:
+    if permitted(staff.role, "none", "linkage_record", "review"):
         return links
     visible = cases_visible(user).values("pk")
     return links.filter(Q(left__case__in=visible) | Q(right__case__in=visible))
@@ -112,7 +112,7 @@ def proposals_visible(user: Any, *, status: str = "proposed") -> list[CategoryPr
     staff = staff_of(user)
     proposals = CategoryProposal.objects.filter(status=status).select_related(
         "record__case__force", "record__victim")
-    if staff.role not in CAN_SEE_ALL_CASES:
+    if not permitted(staff.role, "none", "linkage_record", "categorise"):
         proposals = proposals.filter(record__case__in=cases_visible(user).values("pk"))
     return list(proposals[:200])
 

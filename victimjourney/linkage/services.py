@@ -29,6 +29,7 @@ from victimjourney.linkage.models import (
     LinkDecision,
     LinkRecord,
 )
+from victimjourney.linkage.splinkmodel import DEFAULT_THRESHOLD
 from victimjourney.victims.categories import CategoryChange, in_force
 from victimjourney.victims.models import CategoryRecord
 
@@ -36,9 +37,6 @@ DEFAULT_MODEL = Path(__file__).with_name("default_model.json")
 # How common names are in the synthetic population the shipped model was trained on: used
 # instead of the records' own when there are too few of them to say.
 DEFAULT_FREQUENCIES = Path(__file__).with_name("default_frequencies.json")
-# A match probability of 0.5 (weight 0): on the synthetic population, precision and recall are
-# both about 0.98 there (docs/LINKAGE.md has the curve).
-DEFAULT_THRESHOLD = 0.5
 # Fewer records than this and the model is not trained on them: the shipped model is used.
 MIN_TRAINING_RECORDS = 5_000
 LINK_COLUMNS = ("left_id", "right_id", "match_probability", "match_weight", "gammas",

@@ -39,6 +39,17 @@ _DISTRICT = "^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?"
 # agreeing can add (a twin at the same home with the same landline): a veto.
 DIFFERENT_FIRST_NAMES_M = 1e-30
 
+# Match probability at which a link is proposed for review (match weight -3.17). Chosen from
+# the curves of `bench/linkage.py` (docs/LINKAGE.md has them): of the thresholds measured, the
+# only one at which precision and recall are both at least 0.97 for 20,000, 100,000 and
+# 1,000,000 records of synthetic populations 1 and 2. At a million: precision 0.9730 and
+# recall 0.9716 (seed 1), 0.9724 and 0.9708 (seed 2); at 0.2 recall is 0.9707 and 0.9696, at
+# 0.5 0.9696 and 0.9686; at 0.05 precision is 0.9603 and 0.9583. A person reviews every
+# proposal, so the low threshold costs reviewers' time (from 0.2 to 0.1 at a million, five or
+# six false proposals for each true link gained), not wrong links: a missed link is a repeat
+# victim nobody recognises.
+DEFAULT_THRESHOLD = 0.1
+
 logging.getLogger("splink").setLevel(logging.ERROR)
 
 
@@ -188,14 +199,40 @@ def db_api(backend: str = "duckdb", *, spark: Any = None, threads: int | None = 
             from pyspark.sql import SparkSession
 
             spark = SparkSession.builder.getOrCreate()
+        if spark.sparkContext.getCheckpointDir() is None:
+            # Splink writes its intermediate tables under the checkpoint directory; a cluster
+            # sets its own (spark.checkpoint.dir), a local session gets a temporary one.
+            import tempfile
+
+            spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="vj-linkage-spark-"))
+        # Splink's string similarity functions (jaro_winkler, damerau_levenshtein) are Scala
+        # functions in a jar it ships; the session must have the jar before Splink registers
+        # them.
+        from splink.backends.spark import similarity_jar_location
+
+        spark.sql(f"ADD JAR '{similarity_jar_location()}'")
         return SparkAPI(spark_session=spark)
     raise ValueError(f"unknown linkage backend {backend!r} (duckdb or spark)")
 
 
+_SPARK_TYPES = {pa.int64(): "bigint", pa.string(): "string", pa.float64(): "double",
+                pa.list_(pa.string()): "array<string>"}
+
+
 def _register(api: Any, table: pa.Table) -> Any:
     if type(api).__name__ == "SparkAPI":
-        return api.register(api.spark.createDataFrame(table.to_pandas()))
+        return api.register(_spark_frame(api.spark, table))
     return api.register(table)
+
+
+def _spark_frame(spark: Any, table: pa.Table) -> Any:
+    """TABLE as a Spark DataFrame. PySpark 4 takes an Arrow table as it is; before that, rows
+    with the schema stated (from pandas, Spark cannot tell the type of a list column)."""
+    try:
+        return spark.createDataFrame(table)
+    except (TypeError, ValueError):
+        schema = ", ".join(f"`{f.name}` {_SPARK_TYPES[f.type]}" for f in table.schema)
+        return spark.createDataFrame(table.to_pylist(), schema=schema)
 
 
 def train(table: pa.Table, *, api: Any = None, seed: int = 1,
@@ -233,6 +270,7 @@ def predict(model: dict[str, Any], table: pa.Table, *, threshold_weight: float,
     exactly as the first-contact look-up weighs them."""
     api = api or db_api()
     frequencies = frequencies or term_frequencies(table)
+    model = for_dialect(model, api.sql_dialect.sql_dialect_str)
     linker = Linker(_register(api, table), _with_output(model), log_level=None)
     for column in TF_COLUMNS:
         values = pa.compute.unique(table.column(column).drop_null())
@@ -343,4 +381,29 @@ def term_frequencies(table: pa.Table) -> dict[str, Any]:
 
 
 def for_scoring(model: dict[str, Any]) -> dict[str, Any]:
-    return _with_output(model)
+    """MODEL as the first-contact look-up runs it (DuckDB, every column kept)."""
+    return _with_output(for_dialect(model, "duckdb"))
+
+
+def for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """MODEL with its SQL written for DIALECT ("duckdb", "spark"). A saved model holds the SQL
+    of the engine that trained it (DuckDB quotes names with "", Spark with ``, their array
+    and date functions differ); the comparisons and blocking rules are made again from
+    `settings()` for DIALECT and keep the model's learnt m and u, level by level."""
+    if model.get("sql_dialect", dialect) == dialect:
+        return model
+    fresh = settings().create_settings_dict(dialect)
+    if comparison_names(fresh) != comparison_names(model):
+        raise ValueError("the model's comparisons are not those of settings(): retrain it")
+    comparisons = []
+    for learnt, made in zip(model["comparisons"], fresh["comparisons"], strict=True):
+        levels = learnt["comparison_levels"]
+        if len(levels) != len(made["comparison_levels"]):
+            raise ValueError(f"the model's {learnt['output_column_name']} levels are not "
+                             "those of settings(): retrain it")
+        comparisons.append({**learnt, "comparison_levels": [
+            {**level, "sql_condition": again["sql_condition"]}
+            for level, again in zip(levels, made["comparison_levels"], strict=True)]})
+    return {**model, "sql_dialect": dialect, "comparisons": comparisons,
+            "blocking_rules_to_generate_predictions": fresh[
+                "blocking_rules_to_generate_predictions"]}

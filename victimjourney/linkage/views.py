@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from victimjourney.accounts.roles import may_see_field
+from victimjourney.accounts.permissions import fields_visible
 from victimjourney.audit.services import audit_record
-from victimjourney.cases.selectors import access_case
+from victimjourney.cases.selectors import access_case, case_relationship
 from victimjourney.core import clock
 from victimjourney.core.errors import DomainError
 from victimjourney.journey.models import Event
@@ -124,14 +124,16 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(request, "linkage/review_list.html", {"links": links, "status": status})
 
 
-def _side(user: Any, role: str, record: LinkRecord, visible: set[int],
-          domestic: set[int]) -> dict[str, Any]:
-    contact_allowed = may_see_field(role, "contact") and (
-        record.case_id not in domestic or may_see_field(role, "contact_domestic_abuse"))
+def _side(staff: Any, record: LinkRecord, visible: set[int], domestic: set[int]
+          ) -> dict[str, Any]:
+    """One record of a link: its contact details only as the permission matrix allows for
+    the user's relationship to that record's case (another force's case: never)."""
     victim = record.victim
+    contact, _hidden = fields_visible(
+        staff.role, case_relationship(staff.organisation_id, record.case), "victim",
+        victim.contact, domestic_abuse=record.case_id in domestic)
     return {"record": record, "victim": victim, "case": record.case,
-            "case_visible": record.case_id in visible,
-            "contact": victim.contact if contact_allowed else None}
+            "case_visible": record.case_id in visible, "contact": contact}
 
 
 @login_required
@@ -165,8 +167,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         f"{link.right.victim.key}")
     return render(request, "linkage/review_detail.html", {
         "link": link, "form": form, "comparison": selectors.link_comparison(link),
-        "left": _side(request.user, staff.role, link.left, visible, domestic),
-        "right": _side(request.user, staff.role, link.right, visible, domestic),
+        "left": _side(staff, link.left, visible, domestic),
+        "right": _side(staff, link.right, visible, domestic),
         "decisions": link.decisions.all(), "labels": FIELD_LABELS})
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from victimjourney.core.fields import EncryptedJSONField, EncryptedTextField
+
 NOTICE_STATUSES = [
     ("open", "Being sent"),
     ("delivered", "Delivered"),
@@ -110,7 +112,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    # Encrypted: a refusal may quote the recipient's address or number.
+    last_error = EncryptedTextField(blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     retried_by = models.CharField(max_length=150, blank=True)
     fallback_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
@@ -150,7 +153,8 @@ class Receipt(models.Model):
     source = models.CharField(max_length=20)  # smtp, notify_callback, notify_poll, portal
     status = models.CharField(max_length=40)
     at = models.DateTimeField()
-    detail = models.JSONField(default=dict, blank=True)
+    # Encrypted: a GOV.UK Notify callback carries the recipient's address or number (`to`).
+    detail = EncryptedJSONField(default=dict, blank=True)
     recorded_at = models.DateTimeField()
 
     class Meta:

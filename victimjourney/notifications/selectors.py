@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from victimjourney.accounts.roles import CAN_SEE_ALL_CASES, CAN_SUPERVISE
+from victimjourney.accounts.permissions import permitted
 from victimjourney.core.errors import NotFound
 from victimjourney.notifications.conf import setting
 from victimjourney.notifications.models import CHANNELS, Delivery, Notice
@@ -19,7 +19,7 @@ from victimjourney.notifications.models import CHANNELS, Delivery, Notice
 
 def _staff(user: Any) -> Any:
     staff = getattr(user, "staff", None) if user and user.is_authenticated else None
-    if staff is None or staff.role not in CAN_SUPERVISE:
+    if staff is None or not permitted(staff.role, "own", "notice", "supervise"):
         raise NotFound("no such page")
     return staff
 
@@ -28,7 +28,7 @@ def deliveries_visible(user: Any) -> QuerySet[Delivery]:
     """A supervisor sees the notices their organisation sends; an administrator all."""
     staff = _staff(user)
     rows = Delivery.objects.select_related("notice", "notice__case", "notice__victim")
-    if staff.role in CAN_SEE_ALL_CASES:
+    if permitted(staff.role, "none", "notice", "supervise"):
         return rows
     return rows.filter(notice__sender_id=staff.organisation_id)
 
@@ -68,7 +68,7 @@ def needing_attention(user: Any, *, now: dt.datetime, days: int = 30,
     staff = _staff(user)
     notices = Notice.objects.select_related("case", "victim").filter(
         status="delivered", evidence_at__isnull=False).exclude(evidence_error="")
-    if staff.role not in CAN_SEE_ALL_CASES:
+    if not permitted(staff.role, "none", "notice", "supervise"):
         notices = notices.filter(sender_id=staff.organisation_id)
     failed = list(rows.filter(status="failed").order_by("-failed_at")[:limit])
     then = {d.fallback_from_id: d for d in Delivery.objects.filter(

@@ -76,7 +76,10 @@ PROBATION_REGIONS = {
 }
 
 # slug, official name, CPS area, probation region, country, 2010 population (Home Office, via
-# data/real/reference/forces.csv; figures as published there).
+# data/real/reference/forces.csv). In that file the figures of the rows from City of London to
+# Lincolnshire are shifted down by one row (the City is shown with 563,500 people and
+# Lincolnshire with 11,700); they are given here against the right force
+# (tests/organisations: test_force_populations_are_the_published_ones_unshifted).
 # London forces are served by two CPS areas; cases default to CPS London North and an event
 # from CPS London South names its own area. BTP cases default to CPS London North too.
 _FORCES: tuple[tuple[str, str, str, str, str, int | None], ...] = (
@@ -84,25 +87,25 @@ _FORCES: tuple[tuple[str, str, str, str, str, int | None], ...] = (
     ("bedfordshire", "Bedfordshire Police", "thames-and-chiltern", "east-of-england", "England", 614800),
     ("cambridgeshire", "Cambridgeshire Constabulary", "east-of-england", "east-of-england", "England", 789700),
     ("cheshire", "Cheshire Constabulary", "mersey-cheshire", "north-west", "England", 1009300),
-    ("city-of-london", "City of London Police", "london-north", "london", "England", 563500),
-    ("cleveland", "Cleveland Police", "north-east", "north-east", "England", 494400),
-    ("cumbria", "Cumbria Constabulary", "north-west", "north-west", "England", 1010600),
-    ("derbyshire", "Derbyshire Constabulary", "east-midlands", "east-midlands", "England", 1680400),
-    ("devon-and-cornwall", "Devon and Cornwall Police", "south-west", "south-west", "England", 715000),
-    ("dorset", "Dorset Police", "wessex", "south-west", "England", 611600),
-    ("durham", "Durham Constabulary", "north-east", "north-east", "England", 506100),
-    ("dyfed-powys", "Dyfed-Powys Police", "cymru-wales", "wales", "Wales", 1738000),
-    ("essex", "Essex Police", "east-of-england", "east-of-england", "England", 593500),
-    ("gloucestershire", "Gloucestershire Constabulary", "south-west", "south-west", "England", 2629400),
-    ("greater-manchester", "Greater Manchester Police", "north-west", "greater-manchester", "England", 561400),
-    ("gwent", "Gwent Police", "cymru-wales", "wales", "Wales", 1884200),
-    ("hampshire", "Hampshire and Isle of Wight Constabulary", "wessex", "south-central", "England", 1107500),
-    ("hertfordshire", "Hertfordshire Constabulary", "thames-and-chiltern", "east-of-england", "England", 921200),
-    ("humberside", "Humberside Police", "yorkshire-and-humberside", "yorkshire-humber", "England", 1684100),
-    ("kent", "Kent Police", "south-east", "kent-surrey-sussex", "England", 1449300),
-    ("lancashire", "Lancashire Constabulary", "north-west", "north-west", "England", 993900),
-    ("leicestershire", "Leicestershire Police", "east-midlands", "east-midlands", "England", 703000),
-    ("lincolnshire", "Lincolnshire Police", "east-midlands", "east-midlands", "England", 11700),
+    ("city-of-london", "City of London Police", "london-north", "london", "England", 11700),
+    ("cleveland", "Cleveland Police", "north-east", "north-east", "England", 563500),
+    ("cumbria", "Cumbria Constabulary", "north-west", "north-west", "England", 494400),
+    ("derbyshire", "Derbyshire Constabulary", "east-midlands", "east-midlands", "England", 1010600),
+    ("devon-and-cornwall", "Devon and Cornwall Police", "south-west", "south-west", "England", 1680400),
+    ("dorset", "Dorset Police", "wessex", "south-west", "England", 715000),
+    ("durham", "Durham Constabulary", "north-east", "north-east", "England", 611600),
+    ("dyfed-powys", "Dyfed-Powys Police", "cymru-wales", "wales", "Wales", 506100),
+    ("essex", "Essex Police", "east-of-england", "east-of-england", "England", 1738000),
+    ("gloucestershire", "Gloucestershire Constabulary", "south-west", "south-west", "England", 593500),
+    ("greater-manchester", "Greater Manchester Police", "north-west", "greater-manchester", "England", 2629400),
+    ("gwent", "Gwent Police", "cymru-wales", "wales", "Wales", 561400),
+    ("hampshire", "Hampshire and Isle of Wight Constabulary", "wessex", "south-central", "England", 1884200),
+    ("hertfordshire", "Hertfordshire Constabulary", "thames-and-chiltern", "east-of-england", "England", 1107500),
+    ("humberside", "Humberside Police", "yorkshire-and-humberside", "yorkshire-humber", "England", 921200),
+    ("kent", "Kent Police", "south-east", "kent-surrey-sussex", "England", 1684100),
+    ("lancashire", "Lancashire Constabulary", "north-west", "north-west", "England", 1449300),
+    ("leicestershire", "Leicestershire Police", "east-midlands", "east-midlands", "England", 993900),
+    ("lincolnshire", "Lincolnshire Police", "east-midlands", "east-midlands", "England", 703000),
     ("merseyside", "Merseyside Police", "mersey-cheshire", "north-west", "England", 1353400),
     ("metropolitan", "Metropolitan Police Service", "london-north", "london", "England", 7813500),
     ("norfolk", "Norfolk Constabulary", "east-of-england", "east-of-england", "England", 862300),

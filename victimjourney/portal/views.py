@@ -148,6 +148,7 @@ def message(request: HttpRequest, victim: Victim) -> HttpResponse:
 
 @portal_victim
 def preferences(request: HttpRequest, victim: Victim) -> HttpResponse:
+    _audit(victim, "view_preferences")  # the page shows the victim's contact details
     contact = victim.contact or {}
     form = PreferencesForm(request.POST or None, initial={
         "channel": contact.get("channel", "email"), "language": victim.language,

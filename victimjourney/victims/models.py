@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from victimjourney.core.fields import EncryptedJSONField
+
 VICTIM_KINDS = [
     ("person", _("Person")),
     ("business", _("Business")),
@@ -23,7 +25,8 @@ class Victim(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     on_behalf_of = models.CharField(max_length=100, blank=True)
     language = models.CharField(max_length=2, default="en")
-    contact = models.JSONField(default=dict, blank=True)
+    # Addresses, phone numbers, email addresses, safe-contact notes: encrypted at rest.
+    contact = EncryptedJSONField(default=dict, blank=True)
     identified_at = models.DateTimeField()
     enhanced_now = models.BooleanField(default=False)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from victimjourney.accounts.roles import may_see_field
+from victimjourney.accounts.permissions import fields_visible
 from victimjourney.cases.models import Case
 from victimjourney.core.clock import local_date
 from victimjourney.duties.engine import CATEGORY_LABELS
@@ -94,8 +94,11 @@ def _current_categories(history: list[CategoryRecord], now: dt.datetime) -> list
             for r in latest.values() if r.state == "applies"]
 
 
-def case_page(case: Case, *, role: str, orgs: dict[str, OrganisationRef],
+def case_page(case: Case, *, role: str, relationship: str, orgs: dict[str, OrganisationRef],
               now: dt.datetime) -> CasePage:
+    """The case as ROLE sees it, its organisation having RELATIONSHIP to the case: contact
+    details and safe-contact notes only where the permission matrix allows
+    (`accounts.permissions.fields_visible`)."""
     events = list(case.events.order_by("occurred_at", "id"))
     domestic = any(e.type == "crime.reported" and (e.data or {}).get("domestic_abuse")
                    for e in events)
@@ -103,15 +106,16 @@ def case_page(case: Case, *, role: str, orgs: dict[str, OrganisationRef],
     victims = []
     for victim in case.victims.order_by("key").prefetch_related("categories"):
         history = list(victim.categories.all())
-        field_name = "contact_domestic_abuse" if domestic else "contact"
-        visible = may_see_field(role, field_name)
+        contact, _hidden = fields_visible(role, relationship, "victim", victim.contact,
+                                          domestic_abuse=domestic)
+        visible = contact is not None
         views = duty_views(duties.get(victim.key, []), orgs)
         counts: dict[str, int] = {}
         for view in views:
             counts[view.duty.status] = counts.get(view.duty.status, 0) + 1
         victims.append(VictimPanel(
             victim=victim, categories=_current_categories(history, now), history=history,
-            duties=views, contact=victim.contact if visible else None,
+            duties=views, contact=contact,
             contact_hidden_reason="" if visible else (
                 _("Hidden: a domestic abuse victim's contact details are shown only to the "
                   "roles that must contact or protect them.") if domestic else
@@ -134,7 +138,9 @@ def case_page(case: Case, *, role: str, orgs: dict[str, OrganisationRef],
                 if s in by_stage]
     return CasePage(victims=victims, timeline=timeline, contacts=contacts,
                     domestic_abuse=domestic,
-                    flags=flags_in_force(events, orgs=orgs, today=local_date(now)))
+                    flags=flags_in_force(events, orgs=orgs, today=local_date(now),
+                                         role=role, relationship=relationship,
+                                         domestic_abuse=domestic))
 
 
 def local_day(instant: dt.datetime) -> dt.date:
@@ -165,8 +171,11 @@ FLAG_LABELS = {
 
 
 def flags_in_force(events: list[Event], *, orgs: dict[str, OrganisationRef],
-                   today: dt.date) -> list[FlagView]:
-    """Flags set and not cleared, newest setting wins; past its review date it needs review."""
+                   today: dt.date, role: str, relationship: str,
+                   domestic_abuse: bool) -> list[FlagView]:
+    """Flags set and not cleared, newest setting wins; past its review date it needs review.
+    The note of a safe-contact flag is a contact detail: shown only where ROLE may see the
+    victim's contact details (`fields_visible`)."""
     current: dict[tuple[str, str], Event | None] = {}
     for item in events:
         if item.type in ("flag.set", "flag.cleared"):
@@ -178,7 +187,10 @@ def flags_in_force(events: list[Event], *, orgs: dict[str, OrganisationRef],
             continue
         review = dt.date.fromisoformat(ev.data["review_on"]) if ev.data.get("review_on") else None
         org = orgs.get(ev.provider_id)
-        out.append(FlagView(victim, flag, _(FLAG_LABELS.get(flag, flag)), ev.data.get("note", ""),
+        data, _hidden = fields_visible(role, relationship, "event", ev.data,
+                                       domestic_abuse=domestic_abuse, event_type=ev.type)
+        note = (data or {}).get("note", "")
+        out.append(FlagView(victim, flag, _(FLAG_LABELS.get(flag, flag)), note,
                             ev.data.get("set_by", ""), org.name if org else ev.provider_id,
                             ev.occurred_at, review, review is not None and review < today))
     return out

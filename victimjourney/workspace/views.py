@@ -15,14 +15,23 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from victimjourney.accounts.roles import CAN_RECORD, CAN_SUPERVISE, ROLES
+from victimjourney.accounts.permissions import permitted
+from victimjourney.accounts.roles import ROLES
 from victimjourney.audit.services import audit_record
 from victimjourney.cases.models import Case
-from victimjourney.cases.selectors import access_case, cases_visible, staff_of
+from victimjourney.cases.selectors import access_case, case_relationship, cases_visible, staff_of
 from victimjourney.core import clock
 from victimjourney.core.errors import FeedErrors
-from victimjourney.duties.selectors import duties_to_do, duty_views, team_summary
+from victimjourney.duties.selectors import (
+    GROUPS,
+    duties_in_group,
+    duties_to_do,
+    duty_views,
+    team_summary,
+    todo_counts,
+)
 from victimjourney.duties.services import feed_import
 from victimjourney.journey.catalogue import EVENT_TYPES
 from victimjourney.letters.content import LETTER_TYPES, letter_for
@@ -49,29 +58,55 @@ def _staff(request: HttpRequest):
     return staff
 
 
+GROUP_LABELS = {
+    "overdue": gettext_noop("Overdue"),
+    "today": gettext_noop("Due today"),
+    "week": gettext_noop("Due in the next 7 days"),
+    "later": gettext_noop("Due later"),
+    "undated": gettext_noop("No time limit (still to do)"),
+}
+PAGE_SIZE = 50
+
+
 @login_required
 def my_duties(request: HttpRequest) -> HttpResponse:
+    """The first duties of each group, most urgent first, with how many each group holds;
+    `?show=GROUP&page=N` lists one group in full, a page at a time."""
     staff = _staff(request)
     orgs = organisation_refs()
-    work = duties_to_do(organisation=staff.organisation_id, now=clock.now())
-    groups = [
-        (_("Overdue"), "overdue", duty_views(work.overdue, orgs)),
-        (_("Due today"), "today", duty_views(work.due_today, orgs)),
-        (_("Due in the next 7 days"), "week", duty_views(work.due_this_week, orgs)),
-        (_("Due later"), "later", duty_views(work.later, orgs)),
-        (_("No time limit (still to do)"), "undated", duty_views(work.undated, orgs)),
-    ]
-    return render(request, "workspace/my_duties.html", {
-        "staff": staff, "role": _(ROLES[staff.role]), "groups": groups,
-        "organisation": orgs.get(staff.organisation_id),
-        "can_supervise": staff.role in CAN_SUPERVISE,
-    })
+    now = clock.now()
+    context = {"staff": staff, "role": _(ROLES[staff.role]),
+               "organisation": orgs.get(staff.organisation_id),
+               "can_supervise": permitted(staff.role, "own", "duty", "team")}
+    show = request.GET.get("show")
+    if show:
+        if show not in GROUPS:
+            raise Http404("no such group")
+        total = todo_counts(organisation=staff.organisation_id, now=now)[show]
+        pages = max(1, -(-total // PAGE_SIZE))
+        try:
+            page = int(request.GET.get("page", "1"))
+        except ValueError:
+            page = 1
+        page = min(max(page, 1), pages)
+        duties = duties_in_group(organisation=staff.organisation_id, now=now, group=show,
+                                 offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        return render(request, "workspace/my_duties_group.html", {
+            **context, "group": show, "label": _(GROUP_LABELS[show]), "total": total,
+            "duties": duty_views(duties, orgs), "page": page, "pages": pages,
+            "first": (page - 1) * PAGE_SIZE + 1 if total else 0,
+            "last": min(page * PAGE_SIZE, total)})
+    work = duties_to_do(organisation=staff.organisation_id, now=now)
+    lists = (work.overdue, work.due_today, work.due_this_week, work.later, work.undated)
+    groups = [(_(GROUP_LABELS[g]), g, duty_views(duties, orgs), work.counts[g])
+              for g, duties in zip(GROUPS, lists, strict=True)]
+    return render(request, "workspace/my_duties.html", {**context, "groups": groups})
 
 
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
-    if staff.role not in CAN_SUPERVISE:
+    if not permitted(staff.role, "own", "duty", "team"):
         raise Http404
     orgs = organisation_refs()
     return render(request, "workspace/team.html", {
@@ -89,7 +124,7 @@ def case_search(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(reference__icontains=query)
     return render(request, "workspace/case_search.html", {
         "query": query, "cases": cases.order_by("-reported_at", "reference")[:50],
-        "can_record": staff.role in CAN_RECORD,
+        "can_record": _may_open_case(staff, raising=False),
     })
 
 
@@ -97,11 +132,14 @@ def case_search(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     staff = _staff(request)
     case = access_case(request.user, reference)
-    page = case_page(case, role=staff.role, orgs=organisation_refs(), now=clock.now())
+    relationship = case_relationship(staff.organisation_id, case)
+    page = case_page(case, role=staff.role, relationship=relationship,
+                     orgs=organisation_refs(), now=clock.now())
     audit_record(user=request.user, action="view_case", case_reference=case.reference,
                  detail="victims: " + ", ".join(v.victim.key for v in page.victims))
     return render(request, "workspace/case_detail.html", {
-        "case": case, "page": page, "can_record": staff.role in CAN_RECORD,
+        "case": case, "page": page,
+        "can_record": permitted(staff.role, relationship, "event", "record"),
     })
 
 
@@ -109,14 +147,30 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def record_choose(request: HttpRequest, reference: str) -> HttpResponse:
     staff = _staff(request)
     case = access_case(request.user, reference)
-    if staff.role not in CAN_RECORD:
-        raise Http404
+    _may_record(staff, case)
     chosen = request.GET.get("type")
     if chosen in EVENT_TYPES:
         return redirect("record-event", reference=case.reference, event_type=chosen)
     return render(request, "workspace/record_choose.html", {
         "case": case, "types": recordable_types(), "error": "type" in request.GET,
     })
+
+
+def _may_record(staff, case: Case) -> None:
+    """Recording on a case follows the permission matrix: a role that reads every case
+    records only on the cases its organisation is involved in (else 404, as if missing)."""
+    if not permitted(staff.role, case_relationship(staff.organisation_id, case), "event",
+                     "record"):
+        raise Http404
+
+
+def _may_open_case(staff, *, raising: bool = True) -> bool:
+    """Only a police force opens a case (the matrix's `own`: a force opening its own)."""
+    opener = "own" if staff.organisation_id.startswith("police:") else "none"
+    allowed = permitted(staff.role, opener, "case", "create")
+    if raising and not allowed:
+        raise Http404
+    return allowed
 
 
 def _event_choices(case: Case) -> list[tuple[str, str]]:
@@ -128,9 +182,10 @@ def _event_choices(case: Case) -> list[tuple[str, str]]:
 @login_required
 def record_event(request: HttpRequest, reference: str, event_type: str) -> HttpResponse:
     staff = _staff(request)
-    if staff.role not in CAN_RECORD or event_type not in EVENT_TYPES:
+    if event_type not in EVENT_TYPES:
         raise Http404
     case = access_case(request.user, reference)
+    _may_record(staff, case)
     victims = [(v.key, f"{v.key}: {v.name or v.get_kind_display()}")
                for v in case.victims.order_by("key")]
     form = EventForm(request.POST or None, event_type=event_type, victims=victims,
@@ -205,8 +260,7 @@ def letter(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def case_new(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
-    if staff.role not in CAN_RECORD or not staff.organisation_id.startswith("police:"):
-        raise Http404
+    _may_open_case(staff)
     form = NewCaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"].strip()
@@ -220,8 +274,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_new_report(request: HttpRequest, reference: str) -> HttpResponse:
     staff = _staff(request)
-    if staff.role not in CAN_RECORD or not staff.organisation_id.startswith("police:"):
-        raise Http404
+    _may_open_case(staff)
     if Case.objects.filter(reference=reference).exists():
         staff_of(request.user)
         return redirect("case-detail", reference=reference)

@@ -7,7 +7,9 @@ from victimjourney.duties.services import duties_sweep
 
 
 class Command(BaseCommand):
-    help = "Mark every open duty whose deadline has passed as breached. Safe to run repeatedly."
+    help = ("Mark every open duty whose deadline has passed as breached: one UPDATE through "
+            "the partial index of open duties by deadline, so it reads only what has fallen "
+            "due. Safe to run repeatedly (from cron, say every few minutes).")
 
     def add_arguments(self, parser):
         parser.add_argument("--now", help="sweep as of this instant (ISO 8601 with offset)")

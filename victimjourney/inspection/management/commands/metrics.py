@@ -3,8 +3,9 @@
     victimjourney metrics --as-of 2015-06-30T00:00:00+00:00 --format json
     victimjourney metrics --year 2014 --format table
     victimjourney metrics --out metrics.parquet          # the metric table, CSV or Parquet
-    victimjourney metrics --export-tables DIR            # the source tables, as Parquet
+    victimjourney metrics --export-tables DIR            # the analytics export (no metrics)
     victimjourney metrics --parquet DIR --format table   # the same metrics, DuckDB over DIR
+    victimjourney metrics --parquet DIR --spark          # ... on a local Spark session
     victimjourney metrics --snapshot --year 2024         # store them for the dashboards
 """
 
@@ -35,10 +36,14 @@ class Command(BaseCommand):
                             help="comma-separated breakdowns ('' for none)")
         parser.add_argument("--out", help="also write the metric table to this .csv or "
                                           ".parquet file")
-        parser.add_argument("--parquet", help="read the tables from Parquet files in this "
-                                              "folder (DuckDB) instead of the database")
-        parser.add_argument("--export-tables", help="write the source tables to Parquet in "
-                                                    "this folder, then stop")
+        parser.add_argument("--parquet", help="read the tables from the analytics export in "
+                                              "this folder (DuckDB) instead of the database")
+        parser.add_argument("--spark", action="store_true",
+                            help="with --parquet: run on a local Spark session (the `spark` "
+                                 "extra, Java 17) instead of DuckDB")
+        parser.add_argument("--export-tables", help="write the analytics export (as "
+                                                    "`victimjourney export`, without the "
+                                                    "metric table) to this folder, then stop")
         parser.add_argument("--snapshot", action="store_true",
                             help="compute every metric and breakdown and store it for the "
                                  "dashboards (run nightly), then stop")
@@ -67,7 +72,10 @@ class Command(BaseCommand):
         if bad:
             raise CommandError(f"unknown dimension: {', '.join(bad)}; one of "
                                f"{', '.join(DIMENSIONS)}")
-        source = source_parquet(opts["parquet"]) if opts["parquet"] else source_django()
+        if opts["spark"] and not opts["parquet"]:
+            raise CommandError("--spark reads an export: give --parquet DIR")
+        source = (source_parquet(opts["parquet"], backend="pyspark" if opts["spark"] else "duckdb")
+                  if opts["parquet"] else source_django())
         results = metrics_compute(
             source, as_of=as_of, period=Period.year(opts["year"]) if opts["year"] else None,
             metrics=[known[m] for m in opts["metric"]] or None, dimensions=dims)
