@@ -100,7 +100,9 @@ def test_the_sweep_reads_only_overdue_duties_through_the_partial_index():
     # this database), not the other 10,000 open duties.
     index_scan = next(n for n in scans if n.get("Index Name") == "duty_open_by_due")
     assert marked == len(made["overdue"])
-    assert marked <= index_scan["Actual Rows"] < 2 * marked
+    # Rows other tests left in this database may add to what the index returns, so the bound
+    # is the duties that are not yet due: reading those would mean the index was not used.
+    assert marked <= index_scan["Actual Rows"] < len(made["not due"])
 
 
 def _nodes(node: dict):
