@@ -106,3 +106,27 @@ def test_a_person_invites_by_the_channel_they_choose_even_where_automatic_would_
 def test_no_invitation_without_a_channel_that_may_be_used(now):
     _import(R, [_person(contact={"email": "sam@example.org", "email_unsafe": True})])
     assert _invitations(R) == []
+
+
+def test_the_invitation_reaches_the_victim_and_its_link_lets_them_sign_in(now, wired, mailbox,
+                                                                          client):
+    import re
+
+    from django.core import mail
+
+    from tests.notifications.test_delivery import send
+
+    _import(R, [_person()])
+    (notice,) = _invitations(R)
+    assert send(only_delivery(notice)) == "delivered"
+    (message,) = mailbox.to("sam@example.org")
+    body = message.get_payload(decode=True).decode()
+    link = re.search(r"http://127\.0\.0\.1:8000(/portal/sign-in/)", body).group(1)
+    page = client.get(link)
+    assert page.status_code == 200 and "crime reference" in page.content.decode().lower()
+    wired.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    client.post(link, {"reference": R, "contact": "sam@example.org"})
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    assert client.post("/portal/code/", {"code": code})["Location"] == "/portal/case/"
+    assert "The police recorded the crime." in client.get("/portal/case/").content.decode()
