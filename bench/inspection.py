@@ -159,8 +159,8 @@ def main() -> int:
         folder = Path(tmp) / "parquet"
         tables_export(source_django(), folder)
         figures["parquet_export_s"] = round(time.perf_counter() - start, 2)
-        figures["parquet_mb"] = round(sum(p.stat().st_size for p in folder.iterdir()) / 2**20,
-                                      1)
+        size = sum(p.stat().st_size for p in folder.rglob("*.parquet"))
+        figures["parquet_mb"] = round(size / 2**20, 1)
         start = time.perf_counter()
         postgres = metrics_compute(source_django(), as_of=as_of, period=Period.year(2024),
                                    dimensions=("force",))
