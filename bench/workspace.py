@@ -134,9 +134,33 @@ class PostgresServer:
 def child_env(database_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="config.settings",
-               DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost")
+               DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+               # Plain HTTP on the loopback interface (in production a proxy terminates TLS).
+               DJANGO_HTTPS="false")
     env.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-not-for-production")
+    for name, value in bench_keys().items():
+        env.setdefault(name, value)
     return env
+
+
+KEYS_FILE = Path(tempfile.gettempdir()) / "vjbench-workspace-keys.json"
+
+
+def bench_keys() -> dict[str, str]:
+    """Keys for the fields encrypted at rest (core/crypto.py): random, made on the first run
+    and kept in KEYS_FILE (mode 600, outside the repository) so that a database kept with
+    --keep can be measured again with --reuse-db. VJ_FIELD_KEYS / VJ_BLIND_INDEX_KEY in the
+    environment win."""
+    import base64
+    import secrets
+
+    if not KEYS_FILE.exists():
+        keys = {"VJ_FIELD_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+                "VJ_BLIND_INDEX_KEY": secrets.token_hex(32)}
+        fd = os.open(KEYS_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(keys, handle)
+    return {k: str(v) for k, v in json.loads(KEYS_FILE.read_text()).items()}
 
 
 def console_script() -> list[str]:
@@ -669,7 +693,11 @@ Call = Callable[[], Awaitable[str | None]]  # returns None if good, else an erro
 
 
 async def drive(calls: list[Call], duration: float, max_requests: int,
-                cpu: CpuMeter | None = None) -> dict[str, Any]:
+                cpu: CpuMeter | None = None, think: float = 0.0,
+                seed: int = 1) -> dict[str, Any]:
+    """Each call in a loop until DURATION is up. THINK > 0: after each answer the client
+    waits a random time (exponential, mean THINK seconds) before its next request, as a
+    person reading the page would (a closed system with think time); 0: back to back."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
     started = time.perf_counter()
@@ -677,8 +705,11 @@ async def drive(calls: list[Call], duration: float, max_requests: int,
     issued = 0
     cpu_before = cpu.snapshot() if cpu else None
 
-    async def worker(call: Call) -> None:
+    async def worker(call: Call, index: int) -> None:
         nonlocal issued
+        rng = random.Random(seed * 7919 + index)
+        if think > 0:  # spread the first requests over one think time
+            await asyncio.sleep(rng.uniform(0, think))
         while issued < max_requests and time.perf_counter() < deadline:
             issued += 1
             t0 = time.perf_counter()
@@ -691,8 +722,11 @@ async def drive(calls: list[Call], duration: float, max_requests: int,
             latencies.append(time.perf_counter() - t0)
             if error is not None:
                 errors[error] = errors.get(error, 0) + 1
+            if think > 0:
+                pause = min(rng.expovariate(1 / think), 10 * think)
+                await asyncio.sleep(max(0.0, min(pause, deadline - time.perf_counter())))
 
-    await asyncio.gather(*(worker(c) for c in calls))
+    await asyncio.gather(*(worker(c, i) for i, c in enumerate(calls)))
     elapsed = time.perf_counter() - started
     cpu_after = cpu.snapshot() if cpu else None
     n_errors = sum(errors.values())
@@ -719,17 +753,21 @@ async def drive(calls: list[Call], duration: float, max_requests: int,
 async def run_scenario(name: str, kind: str, calls: list[Call], args: argparse.Namespace,
                        cpu: CpuMeter, single: bool = False,
                        before: Callable[[], Awaitable[None]] | None = None,
-                       connects: Callable[[], int] | None = None) -> dict[str, Any]:
+                       connects: Callable[[], int] | None = None,
+                       think: float = 0.0) -> dict[str, Any]:
     duration = args.single_duration if single else args.duration
+    if think > 0:
+        duration = max(duration, args.think_duration)
+    pacing = f", think time {think:g} s" if think > 0 else ""
     if not single and args.warmup > 0:
-        log(f"{name}, {len(calls)} clients: warm-up {args.warmup:g} s")
-        await drive(calls, args.warmup, args.max_requests)
+        log(f"{name}, {len(calls)} clients{pacing}: warm-up {args.warmup:g} s")
+        await drive(calls, args.warmup, args.max_requests, think=think, seed=args.seed)
     if before:
         await before()
-    log(f"{name}, {len(calls)} client{'s' if len(calls) > 1 else ''}: {duration:g} s")
+    log(f"{name}, {len(calls)} client{'s' if len(calls) > 1 else ''}{pacing}: {duration:g} s")
     opened = connects() if connects else 0
-    result = await drive(calls, duration, args.max_requests, cpu)
-    result.update(scenario=name, kind=kind, clients=len(calls))
+    result = await drive(calls, duration, args.max_requests, cpu, think=think, seed=args.seed)
+    result.update(scenario=name, kind=kind, clients=len(calls), think_s=think)
     if connects:
         result["connections_opened"] = connects() - opened
     log(f"  {result['requests']:,} requests, {result['errors']} errors, "
@@ -852,16 +890,22 @@ async def load_phase(url: str, args: argparse.Namespace, usernames: list[str],
     plan = [(name, page) for name, page in
             (("/healthz", "healthz"), ("case page", "case"), ("duties", "duties"))
             if page in args.only]
-    for single in (False, True):
+    runs = [(False, 0.0), (True, 0.0)]
+    if args.think > 0:
+        runs.insert(1, (False, args.think))
+    for single, think in runs:
         if single and args.single_duration <= 0:
             continue
         for name, page in plan:
+            if think > 0 and page == "healthz":
+                continue
             clients = http[:1] if single else http
             calls = http_calls(clients, page, refs, expected_rows, args.seed)
             result = await run_scenario(
                 name, "http", calls, args, cpu, single,
                 before=count_audit if page == "case" else None,
-                connects=lambda clients=clients: sum(c.connects for c in clients))
+                connects=lambda clients=clients: sum(c.connects for c in clients),
+                think=think)
             if page == "case":
                 audit_check(result)
             out["scenarios"].append(result)
@@ -942,7 +986,10 @@ def verdict(report: dict[str, Any]) -> dict[str, Any]:
     for s in report["scenarios"]:
         if s["kind"] == "http" and s["clients"] == clients and s["scenario"] != "/healthz":
             key = "case" if s["scenario"] == "case page" else "duties"
+            if s.get("think_s"):
+                key += "_paced"
             out[f"{key}_p95_ms"] = s["p95_ms"]
+            out[f"{key}_per_s"] = s["per_s"]
             out[f"{key}_met"] = s["p95_ms"] is not None and s["p95_ms"] < TARGET_P95_MS
     return out
 
@@ -962,7 +1009,7 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"{ORGANISATION}: {data['met_cases_visible']:,} cases visible, duties "
           f"{data['met_duties_by_status']}; 'My duties' reads {data['duties_page_rows']} "
           f"duties ({', '.join(f'{k} {v}' for k, v in groups.items())})\n")
-    header = (f"{'scenario':<15}{'via':>5}{'clients':>8}{'requests':>10}{'errors':>8}"
+    header = (f"{'scenario':<15}{'via':>6}{'clients':>8}{'requests':>10}{'errors':>8}"
               f"{'req/s':>9}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}   "
               f"CPU cores: client/gunicorn/postgres/other/idle")
     print(header)
@@ -971,10 +1018,12 @@ def print_report(report: dict[str, Any]) -> None:
         cpu = s.get("cpu", {})
         cpu_text = "/".join(_fmt(cpu.get(f"{k}_cores"), 2)
                             for k in ("client", "gunicorn", "postgres", "other", "idle"))
-        print(f"{s['scenario']:<15}{s['kind']:>5}{s['clients']:>8}{s['requests']:>10,}"
+        via = "paced" if s.get("think_s") else s["kind"]
+        print(f"{s['scenario']:<15}{via:>6}{s['clients']:>8}{s['requests']:>10,}"
               f"{s['errors']:>8,}{_fmt(s['per_s']):>9}{_fmt(s['p50_ms']):>9}"
               f"{_fmt(s['p95_ms']):>9}{_fmt(s['p99_ms']):>9}{_fmt(s['max_ms']):>9}   {cpu_text}")
-    print("(latencies in ms; 'sql' = the same statements replayed with psycopg, no Django)")
+    print("(latencies in ms; 'sql' = the same statements replayed with psycopg, no Django; "
+          "'paced' = each client waits a think time between an answer and its next request)")
     ncpu = report["machine"].get("cpus") or 1
     print(f"\nCPU per request (ms) and the throughput {ncpu} idle CPUs would sustain "
           f"(server CPU only):")
@@ -1035,6 +1084,14 @@ def print_report(report: dict[str, Any]) -> None:
           f"({'met' if v.get('duties_met') else 'NOT met'}); /healthz p95 "
           f"{_fmt(health['p95_ms'] if health else None)} ms at "
           f"{_fmt(health['per_s'] if health else None)} req/s")
+    if "case_paced_p95_ms" in v or "duties_paced_p95_ms" in v:
+        think = report["settings"].get("think")
+        print(f"Paced ({clients} practitioners, think time {think:g} s on average): case page "
+              f"p95 {_fmt(v.get('case_paced_p95_ms'))} ms at {_fmt(v.get('case_paced_per_s'))} "
+              f"req/s ({'met' if v.get('case_paced_met') else 'NOT met'}), My duties p95 "
+              f"{_fmt(v.get('duties_paced_p95_ms'))} ms at "
+              f"{_fmt(v.get('duties_paced_per_s'))} req/s "
+              f"({'met' if v.get('duties_paced_met') else 'NOT met'})")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1053,6 +1110,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--single-duration", type=float, default=10.0,
                         help="seconds per 1-client scenario (default 10; 0 skips them)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (50)")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean think time (s) of the paced N-client runs, in which each "
+                             "client waits a random time (exponential) between an answer and "
+                             "its next request, as a practitioner reading the page; 0 skips "
+                             "them (default 1.0)")
+    parser.add_argument("--think-duration", type=float, default=60.0,
+                        help="seconds measured per paced run (default 60)")
     parser.add_argument("--refs", type=int, default=1000,
                         help="random Met case references the case page cycles through")
     parser.add_argument("--profile-pages", type=int, default=200,
@@ -1142,6 +1206,7 @@ def main(argv: list[str] | None = None) -> int:
             "when": time.strftime("%Y-%m-%d %H:%M"),
             "machine": machine(), "postgres": postgres_version,
             "settings": {"clients": args.clients, "duration": args.duration,
+                         "think": args.think, "think_duration": args.think_duration,
                          "warmup": args.warmup, "single_duration": args.single_duration,
                          "workers": args.workers, "threads": args.threads,
                          "worker_class": worker_class, "refs": len(refs), "seed": args.seed,

@@ -125,8 +125,12 @@ def test_a_model_trained_on_one_engine_runs_on_another_with_its_weights():
 def test_the_spark_backend_predicts_as_duckdb_does(population_small):
     from pyspark.sql import SparkSession
 
+    # Local mode talks to itself only: on the loopback interface, no web UI.
     spark = (SparkSession.builder.master("local[2]").appName("vj-linkage-test")
-             .config("spark.sql.shuffle.partitions", "4").getOrCreate())
+             .config("spark.sql.shuffle.partitions", "4")
+             .config("spark.ui.enabled", "false")
+             .config("spark.driver.bindAddress", "127.0.0.1")
+             .config("spark.driver.host", "127.0.0.1").getOrCreate())
     victims = population_small[:1500]
     table = evaluation.synthetic_table(victims)
     model = default_settings()

@@ -57,6 +57,15 @@ class Duty(models.Model):
             models.Index(fields=["provider", "status", "due_at"],
                          condition=models.Q(status__in=["open", "breached"]),
                          name="duty_todo_by_provider"),
+            # "My duties": the open duties with a deadline, a day at a time in deadline order
+            # (due today, this week, later), and those without one, newest first. Each group's
+            # page and its count read one of these and nothing else (index-only counts).
+            models.Index(fields=["provider", "due_date", "due_at", "id"],
+                         condition=models.Q(status="open", due_date__isnull=False),
+                         name="duty_todo_dated"),
+            models.Index(fields=["provider", "-triggered_at", "id"],
+                         condition=models.Q(status="open", due_date__isnull=True),
+                         name="duty_todo_undated"),
             models.Index(fields=["entitlement", "status"]),
         ]
         verbose_name_plural = "duties"

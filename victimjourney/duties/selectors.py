@@ -78,15 +78,25 @@ class Workload:
 
 
 def _todo(organisation: str, group: str, today: dt.date) -> QuerySet[Duty]:
-    """The duties of one group of "My duties", in the order they are shown. Each filter is
-    served by a partial index on the organisation's duties still to do (duties/models.py)."""
-    base = Duty.objects.filter(provider_id=organisation).select_related("case", "victim")
+    """The duties of one group of "My duties", in the order they are shown. Each group is
+    served by a partial index of its own (duties/models.py): breached by
+    duty_todo_by_provider, dated ones by duty_todo_dated, the rest by duty_todo_undated."""
+    return _group(organisation, group, today).select_related("case", "victim").order_by(
+        *GROUP_ORDER[group])
+
+
+GROUP_ORDER = {"overdue": ("due_at", "id"), "today": ("due_at", "id"), "week": ("due_at", "id"),
+               "later": ("due_at", "id"), "undated": ("-triggered_at", "id")}
+
+
+def _group(organisation: str, group: str, today: dt.date) -> QuerySet[Duty]:
+    base = Duty.objects.filter(provider_id=organisation)
     week_end = today + dt.timedelta(days=7)
     if group == "overdue":
-        return base.filter(status="breached").order_by("due_at", "id")
+        return base.filter(status="breached")
     if group == "undated":
-        return base.filter(status="open", due_date__isnull=True).order_by("-triggered_at", "id")
-    dated = base.filter(status="open").order_by("due_at", "id")
+        return base.filter(status="open", due_date__isnull=True)
+    dated = base.filter(status="open", due_date__isnull=False)
     if group == "today":
         return dated.filter(due_date=today)
     if group == "week":
@@ -97,18 +107,10 @@ def _todo(organisation: str, group: str, today: dt.date) -> QuerySet[Duty]:
 
 
 def todo_counts(*, organisation: str, now: dt.datetime) -> dict[str, int]:
-    """How many duties are in each group, in one pass over the organisation's to-do index."""
+    """How many duties are in each group: one count per group, each read from its group's
+    index alone (an aggregate over all of them would visit every row of the table)."""
     today = local_date(now)
-    week_end = today + dt.timedelta(days=7)
-    open_ = Q(status="open")
-    found = Duty.objects.filter(provider_id=organisation, status__in=("open", "breached")) \
-        .aggregate(
-            overdue=Count("id", filter=Q(status="breached")),
-            today=Count("id", filter=open_ & Q(due_date=today)),
-            week=Count("id", filter=open_ & Q(due_date__gt=today, due_date__lte=week_end)),
-            later=Count("id", filter=open_ & Q(due_date__gt=week_end)),
-            undated=Count("id", filter=open_ & Q(due_date__isnull=True)))
-    return {group: int(found[group] or 0) for group in GROUPS}
+    return {group: _group(organisation, group, today).order_by().count() for group in GROUPS}
 
 
 def duties_in_group(*, organisation: str, now: dt.datetime, group: str, offset: int = 0,
@@ -121,11 +123,12 @@ def duties_to_do(*, organisation: str, now: dt.datetime, limit: int = 25) -> Wor
     """What an organisation still owes: breached and not yet done, then open by due date;
     the first LIMIT of each group, and how many each group holds."""
     today = local_date(now)
-    lists = {g: list(_todo(organisation, g, today)[:limit]) for g in GROUPS}
+    counts = todo_counts(organisation=organisation, now=now)
+    lists = {g: list(_todo(organisation, g, today)[:limit]) if counts[g] else []
+             for g in GROUPS}
     return Workload(overdue=lists["overdue"], due_today=lists["today"],
                     due_this_week=lists["week"], later=lists["later"],
-                    undated=lists["undated"],
-                    counts=todo_counts(organisation=organisation, now=now))
+                    undated=lists["undated"], counts=counts)
 
 
 def team_summary(*, organisation: str) -> list[dict]:

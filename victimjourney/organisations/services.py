@@ -9,6 +9,7 @@ from django.db import transaction
 from victimjourney.core.errors import DomainError
 from victimjourney.organisations.models import Organisation
 from victimjourney.organisations.reference import KINDS, shipped_organisations
+from victimjourney.organisations.selectors import refs_forget
 
 EXTENSIBLE_KINDS = ("court", "yot", "prison")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -32,6 +33,7 @@ def reference_load() -> int:
             else:
                 Organisation.objects.create(code=ref.code, **fields)
                 created += 1
+    refs_forget()  # .update() sends no signal
     return created
 
 
