@@ -9,7 +9,9 @@ Evaluation lives in `duties/engine.py` and is a pure function of case facts.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 from django.utils.translation import gettext, gettext_noop, ngettext
@@ -189,5 +191,10 @@ class Edition:
     instrument: str
     entitlements: tuple[Entitlement, ...]
 
-    def by_id(self) -> dict[str, Entitlement]:
-        return {e.id: e for e in self.entitlements}
+    def by_id(self) -> Mapping[str, Entitlement]:
+        """The entitlements by id (built once per edition; read-only)."""
+        found = self.__dict__.get("_by_id")
+        if found is None:
+            found = MappingProxyType({e.id: e for e in self.entitlements})
+            object.__setattr__(self, "_by_id", found)  # a cache, not state: frozen stays true
+        return found
