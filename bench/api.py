@@ -26,6 +26,7 @@ benchmark started is stopped at the end. Figures and how to read them: docs/API.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -366,7 +367,12 @@ def main() -> int:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
                "DATABASE_URL": f"postgres://postgres@127.0.0.1:{args.pg_port}/vjbench_api",
                "DJANGO_SECRET_KEY": secrets.token_urlsafe(40), "DJANGO_DEBUG": "false",
-               "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "ERROR"}
+               "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "ERROR",
+               # Plain HTTP on the loopback interface (in production a proxy terminates TLS).
+               "DJANGO_HTTPS": "false",
+               # Keys for the fields encrypted at rest: random, for this run's database only.
+               "VJ_FIELD_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+               "VJ_BLIND_INDEX_KEY": secrets.token_hex(32)}
         run([str(BIN / "victimjourney"), "migrate", "--noinput"], env=env,
             stdout=subprocess.DEVNULL)
         force = load(work / "feed.jsonl", args.cases, args.seed, env)
