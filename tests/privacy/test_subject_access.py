@@ -227,3 +227,23 @@ def test_staff_who_are_not_administrators_cannot_export(cases, client, settings)
                            {"reference": G3, "victim": "V1", "format": "json"})
     assert response.status_code == 403
     assert AuditEntry.objects.filter(action="subject_access_export").count() == exports
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "action", "words"), [
+    ("en", "anonymise", "will be anonymised on"),
+    ("en", "delete", "will be deleted on"),
+    ("cy", "anonymise", "yn cael eu gwneud yn ddienw ar"),
+    ("cy", "delete", "yn cael eu dileu ar"),
+])
+def test_the_retention_sentence_names_what_will_happen_in_either_language(
+        document, language, action, words):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    _paths, doc = document
+    doc = {**doc, "retention": {**doc["retention"], "action": action}}
+    with translation.override(language):
+        html = render_to_string("privacy/subject_access.html", {"doc": doc})
+    assert words in html
+    assert "anonymised" not in html if action == "delete" else "deleted on" not in html
