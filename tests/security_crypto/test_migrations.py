@@ -84,3 +84,40 @@ def test_a_database_from_before_encryption_is_sealed_and_unsealed_by_the_migrati
         assert digests() == {"m1": event.digest}
     finally:
         migrate(latest())
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_linkage_index_from_before_encryption_is_sealed_and_its_keys_blind_indexed():
+    from victimjourney.linkage.indexing import records_index_refresh
+    from victimjourney.organisations.services import reference_load
+
+    reference_load()
+    with clock.frozen(NOW):
+        feed_import(lines=lines(
+            raw("l1", "crime.reported", "2026-11-16 09:00", case="KEN/9/26", offence="theft"),
+            LINE), source="test")
+    records_index_refresh(now=NOW)
+    linkage_before = [("linkage", "0001_initial")]
+    linkage_latest = [node for node in MigrationExecutor(connection).loader.graph.leaf_nodes()
+                      if node[0] == "linkage"]
+    try:
+        migrate(linkage_before)  # the way back: plaintext again, the keys cleared
+        assert stored("linkage_linkrecord", "phone") == ["07700900456"]
+        assert _rows("SELECT count(*) FROM linkage_linkkey") == [(0,)]
+        record_id = _rows("SELECT id FROM linkage_linkrecord")[0][0]
+        with connection.cursor() as cursor:  # a key as the index stored it before
+            cursor.execute("INSERT INTO linkage_linkkey (record_id, key) VALUES (%s, %s)",
+                           [record_id, "phone:07700900456"])
+
+        migrate(linkage_latest)
+        for column in ("postcode", "address", "house", "phone", "email"):
+            assert crypto.key_id(stored("linkage_linkrecord", column)[0]) == \
+                crypto.keyring().newest, column
+        assert_no_plaintext(stored("linkage_linkrecord", "address")
+                            + stored("linkage_linkrecord", "email"))
+        assert stored("linkage_linkkey", "key") == [crypto.blind_index("phone:07700900456")]
+        assert stored("linkage_linkrecord", "digest") == [""]  # the next run re-indexes
+        assert records_index_refresh(now=NOW).changed == 1
+    finally:
+        migrate(linkage_latest)

@@ -102,9 +102,11 @@ def test_a_second_rotation_writes_nothing(settings, keys, case_under_a):
     before = (stored("victims_victim", "contact"), stored("journey_event", "data"),
               stored("notifications_delivery", "last_error"))
     again = json.loads(rotate("--json"))
+    linkage = {f"linkage.LinkRecord.{name}": 0
+               for name in ("postcode", "address", "house", "phone", "email")}
     assert again["values"] == {"victims.Victim.contact": 0, "journey.Event.data": 0,
                                "notifications.Delivery.last_error": 0,
-                               "notifications.Receipt.detail": 0}
+                               "notifications.Receipt.detail": 0, **linkage}
     assert (stored("victims_victim", "contact"), stored("journey_event", "data"),
             stored("notifications_delivery", "last_error")) == before
 

@@ -130,3 +130,28 @@ def test_on_postgresql_event_data_stays_jsonb():
         cursor.execute("SELECT data_type FROM information_schema.columns WHERE table_name = "
                        "'victims_victim' AND column_name = 'contact'")
         assert cursor.fetchone() == ("text",)
+
+
+def test_the_linkage_index_holds_no_plaintext_contact_details_and_still_finds_the_person(
+        sealed_case, now):
+    """Linkage keeps its own normalised copy of the contact details: sealed like the victim's,
+    its blocking keys stored as blind indexes, and the first-contact look-up still finds the
+    victim by phone and email alone."""
+    from victimjourney.linkage.indexing import records_index_refresh, stored_keys
+    from victimjourney.linkage.lookup import candidate_ids
+    from victimjourney.linkage.models import LinkRecord
+    from victimjourney.linkage.normalise import LinkInput, normalise
+
+    records_index_refresh(now=now)
+    record = LinkRecord.objects.get(victim__case__reference=sealed_case, victim__key="V1")
+    assert record.phone and record.email  # read back in plaintext by the fields
+    for column in ("postcode", "address", "house", "phone", "email"):
+        values = stored("linkage_linkrecord", column)
+        assert values and all(v.startswith("vjenc1:") for v in values), column
+        assert_no_plaintext(values)
+    keys = stored("linkage_linkkey", "key")
+    assert keys and all(len(k) == 64 for k in keys)
+    phone_digits = "".join(ch for ch in NEW_PHONE if ch.isdigit())
+    assert not any(phone_digits[-6:] in k or "example" in k for k in keys)
+    by_contact = normalise(LinkInput(name="Someone Else", phone=NEW_PHONE, email=EMAIL))
+    assert candidate_ids(stored_keys(by_contact)) == [record.pk]

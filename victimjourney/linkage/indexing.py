@@ -9,7 +9,6 @@ the victim's name, date of birth or contact details changed (a digest says so).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,12 +17,14 @@ import orjson
 from django.db import transaction
 
 from victimjourney.core.bulk import copy_rows, insert_returning, is_postgres
+from victimjourney.core.crypto import blind_index, seal
 from victimjourney.linkage.models import LinkKey, LinkRecord
 from victimjourney.linkage.normalise import LinkInput, Normalised, blocking_keys, normalise
 from victimjourney.victims.models import Victim
 
 FIELDS = ("first_name", "first_std", "fi", "surname", "surname_parts", "surname_sx", "dob",
           "birth_year", "postcode", "address", "house", "phone", "email")
+SEALED = frozenset({"postcode", "address", "house", "phone", "email"})  # EncryptedTextField
 LIST_FIELDS = frozenset({"first_std", "surname_parts"})
 NOT_LINKED_KINDS = frozenset({"business"})  # linkage is of people
 CHUNK = 20_000
@@ -38,9 +39,16 @@ class IndexResult:
 
 
 def digest_of(name: str, date_of_birth: dt.date | None, contact: dict | None) -> str:
+    """Whether the victim's details changed since indexing: keyed (`blind_index`), as an
+    unkeyed hash of a name and a phone number could be reversed by trying every number."""
     payload = orjson.dumps([name, date_of_birth.isoformat() if date_of_birth else "",
                             contact or {}], option=orjson.OPT_SORT_KEYS)
-    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+    return blind_index(payload.decode())[:32]
+
+
+def stored_keys(n: Normalised) -> list[str]:
+    """The record's blocking keys as stored in `LinkKey` and looked up: blind indexes."""
+    return [blind_index(key) for key in blocking_keys(n)]
 
 
 def stored_fields(n: Normalised) -> dict[str, str]:
@@ -134,7 +142,10 @@ def _create(items: list[tuple[int, int, str, Normalised]], now: dt.datetime) -> 
     if is_postgres():
         columns = [("victim_id", "bigint"), ("case_id", "bigint"), ("digest", "text"),
                    ("indexed_at", "timestamptz"), *((name, "text") for name in FIELDS)]
-        rows = [(victim_id, case_id, digest, now, *stored_fields(n).values())
+        # COPY bypasses the fields: seal the contact details as EncryptedTextField would.
+        rows = [(victim_id, case_id, digest, now,
+                 *(seal(value.encode()) if name in SEALED else value
+                   for name, value in stored_fields(n).items()))
                 for victim_id, case_id, digest, n in items]
         ids = dict(insert_returning(LinkRecord._meta.db_table, columns, rows,
                                     returning=("victim_id", "id")))
@@ -156,7 +167,7 @@ def _rewrite(items: list[tuple[int, str, Normalised]], now: dt.datetime) -> None
 
 
 def _keys_insert(records: Iterable[tuple[int, Normalised]]) -> None:
-    rows = [(pk, key) for pk, n in records for key in blocking_keys(n)]
+    rows = [(pk, key) for pk, n in records for key in stored_keys(n)]
     if is_postgres():
         copy_rows(LinkKey._meta.db_table, ("record_id", "key"), rows)
     else:

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from victimjourney.core.fields import EncryptedTextField
+
 LINK_STATUSES = [("proposed", "Proposed"), ("confirmed", "Confirmed"), ("rejected", "Rejected")]
 PROPOSAL_STATUSES = [("proposed", "Proposed"), ("confirmed", "Confirmed"),
                      ("declined", "Declined")]
@@ -42,11 +44,13 @@ class LinkRecord(models.Model):
     surname_sx = models.CharField(max_length=4, blank=True)
     dob = models.CharField(max_length=10, blank=True)
     birth_year = models.CharField(max_length=4, blank=True)
-    postcode = models.CharField(max_length=10, blank=True)
-    address = models.CharField(max_length=300, blank=True)
-    house = models.CharField(max_length=50, blank=True)
-    phone = models.CharField(max_length=20, blank=True)
-    email = models.CharField(max_length=254, blank=True)
+    # Contact details, sealed at rest (core/crypto.py) like the victim's own: read back in
+    # plaintext for the comparisons, which run in memory (Splink) after reading.
+    postcode = EncryptedTextField(blank=True)
+    address = EncryptedTextField(blank=True)
+    house = EncryptedTextField(blank=True)
+    phone = EncryptedTextField(blank=True)
+    email = EncryptedTextField(blank=True)
     digest = models.CharField(max_length=32, help_text="of the victim's fields when indexed")
     indexed_at = models.DateTimeField()
 
@@ -55,8 +59,9 @@ class LinkRecord(models.Model):
 
 
 class LinkKey(models.Model):
-    """A blocking key of a record (`normalise.blocking_keys`): the first-contact look-up finds
-    candidates by these keys, with the index on (key, record)."""
+    """A blocking key of a record (`normalise.blocking_keys`), stored as its keyed blind index
+    (`core.crypto.blind_index`: a key holds a phone number, an email address or a postcode):
+    the first-contact look-up finds candidates by these, with the index on (key, record)."""
 
     record = models.ForeignKey(LinkRecord, on_delete=models.CASCADE, related_name="keys",
                                db_index=False)
