@@ -123,7 +123,7 @@ def duties_in_group(*, organisation: str, now: dt.datetime, group: str, offset: 
     return list(_todo(organisation, group, local_date(now))[offset:offset + limit])
 
 
-def duties_to_do(*, organisation: str, now: dt.datetime, limit: int = 25) -> Workload:
+def duties_to_do(*, organisation: str, now: dt.datetime, limit: int = 10) -> Workload:
     """What an organisation still owes: breached and not yet done, then open by due date;
     the first LIMIT of each group, and how many each group holds."""
     today = local_date(now)

@@ -65,7 +65,8 @@ GROUP_LABELS = {
     "later": gettext_noop("Due later"),
     "undated": gettext_noop("No time limit (still to do)"),
 }
-PAGE_SIZE = 50
+PAGE_SIZE = 50  # a group listed in full, a page at a time
+OVERVIEW_SIZE = 10  # the most urgent of each group on "My duties"; "See all N" for the rest
 
 
 @login_required
@@ -96,7 +97,7 @@ def my_duties(request: HttpRequest) -> HttpResponse:
             "duties": duty_views(duties, orgs), "page": page, "pages": pages,
             "first": (page - 1) * PAGE_SIZE + 1 if total else 0,
             "last": min(page * PAGE_SIZE, total)})
-    work = duties_to_do(organisation=staff.organisation_id, now=now)
+    work = duties_to_do(organisation=staff.organisation_id, now=now, limit=OVERVIEW_SIZE)
     lists = (work.overdue, work.due_today, work.due_this_week, work.later, work.undated)
     groups = [(_(GROUP_LABELS[g]), g, duty_views(duties, orgs), work.counts[g])
               for g, duties in zip(GROUPS, lists, strict=True)]
