@@ -44,6 +44,7 @@ import platform
 import random
 import re
 import resource
+import secrets
 import signal
 import socket
 import subprocess
@@ -819,7 +820,7 @@ def sql_calls(conns: list[Any], pages: list[list[str]], test_key: str, keys: lis
                 text = text.replace(test_key, key)
                 if text.startswith(AUDIT_INSERT):
                     # The entry's hash is unique: each replayed entry gets new (random) ones.
-                    text = HASH_LITERAL.sub(lambda _: f"'{rng.randbytes(32).hex()}'", text)
+                    text = HASH_LITERAL.sub(lambda _: f"'{secrets.token_hex(32)}'", text)
                 cursor = await conn.execute(text)
                 if cursor.description is not None:
                     await cursor.fetchall()
