@@ -21,7 +21,9 @@ GREY = "#505a5f"
 
 
 def _svg(chart: alt.TopLevelMixin, description: str) -> str:
-    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    # Not validated against the Vega-Lite schema on every render (half the time of a chart):
+    # the specs are built here from fixed code, and the tests render each kind.
+    svg = vl_convert.vegalite_to_svg(chart.to_dict(validate=False))
     # role="img" and an aria-label, so a screen reader announces the chart and its summary.
     label = description.replace('"', "'")
     return re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}"', svg, count=1)

@@ -39,8 +39,7 @@ def recorded_via(channel: str) -> Builder:
     def build(r: Relations) -> ir.Table:
         f = r.facts
         f = f.filter(f.channel == channel)
-        f = r.flag_in(f, "case_id", r.of_type("crime.recorded").select("case_id"), "recorded")
-        return r.units(f, unit=f.case_id, outcome=_yes_no(f.recorded), case_id=f.case_id,
+        return r.units(f, unit=f.case_id, outcome=_yes_no(f.recorded == 1), case_id=f.case_id,
                        provider=f.reported_by, started=f.reported_at, stage=1)
     return build
 
@@ -144,9 +143,7 @@ def vi_letter_within_one_day(r: Relations) -> ir.Table:
     d = d.filter(d.entitlement.isin(CPS_LETTER_DUTIES))
     c = r.categories
     c = c.filter(c.category.isin(VULNERABLE_OR_INTIMIDATED))
-    flagged = d.join(c, (d.victim_id == c.victim_id) & (c.effective_at <= d.triggered_at)
-                     ).select(d.id).distinct()
-    d = d.filter(d.id.isin(flagged.id))
+    d = d.semi_join(c, (d.victim_id == c.victim_id) & (c.effective_at <= d.triggered_at))
     return _duties_with_outcome(r, d, met_only=False)
 
 
@@ -180,9 +177,9 @@ def dhc_contact_within_one_day(r: Relations) -> ir.Table:
     """Disability hate crimes where a suspect was identified (arrested): the duty to tell the
     victim, due within one working day (hate crime victims are owed the enhanced service)."""
     f = r.facts
-    dhc = f.filter(f.hate.contains('"disability"')).case_id
+    dhc = r.shared(f.filter(f.hate.contains('"disability"')).select("case_id"))
     d = r.duties
-    d = d.filter((d.entitlement == "suspect_arrested") & d.case_id.isin(dhc))
+    d = d.filter((d.entitlement == "suspect_arrested") & d.case_id.isin(dhc.case_id))
     return _duties_with_outcome(r, d)
 
 

@@ -1,9 +1,11 @@
 """Computing the metrics: counts in the database (Ibis), intervals in Python.
 
 `metrics_compute` runs every metric of the registry (or a chosen few) as of an instant,
-optionally for a period of local dates, overall and broken down by each dimension. The
-entitlement metrics share one grouped query per dimension over the duties; each finding is one
-query per dimension over its own units.
+optionally for a period of local dates, overall and broken down by each dimension;
+`metrics_compute_periods` does it for several periods in one pass. The entitlement metrics
+share one unit table over the duties; each finding has its own. With few dimensions each unit
+table is grouped where it stands; with many, the units are enriched into one temporary table
+first (docs/INSPECTION.md, "How a computation runs").
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import ibis
@@ -20,6 +23,7 @@ import ibis.expr.types as ir
 from victimjourney.core.clock import start_of_local_day
 from victimjourney.inspection.registry import Metric, all_metrics
 from victimjourney.inspection.relations import (
+    PERIOD_INDEX,
     Relations,
     nullable,
     units_by_victim_category,
@@ -99,85 +103,180 @@ def _rows(expr: ir.Table) -> list[dict[str, Any]]:
     return expr.to_pyarrow().to_pylist()
 
 
-def _filter_period(source: Source, units: ir.Table, period: Period | None) -> ir.Table:
-    """Units that started within PERIOD (local dates, compared as instants so that an index
-    on the instant serves)."""
-    if period is None:
-        return units
-    start = start_of_local_day(dt.date.fromisoformat(period.start))
-    end = start_of_local_day(dt.date.fromisoformat(period.end))
-    return units.filter((units.started >= source.instant(start, units.started))
-                        & (units.started < source.instant(end, units.started)))
+# Up to this many dimensions, the breakdowns are grouped straight from each metric's units
+# (one grouped query per metric, nothing written); with more, or with victim_category (where a
+# unit counts under each of its victim's categories), the units are enriched into one
+# temporary table first and each dimension is a grouped query over it.
+DIRECT_DIMENSIONS = 2
+
+
+def _bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    return (start_of_local_day(dt.date.fromisoformat(period.start)),
+            start_of_local_day(dt.date.fromisoformat(period.end)))
+
+
+def _disjoint(periods: Sequence[Period | None]) -> bool:
+    if any(p is None for p in periods):
+        return len(periods) == 1
+    spans = sorted(_bounds(p) for p in periods if p is not None)
+    return all(before[1] <= after[0] for before, after in pairwise(spans))
+
+
+def _label_periods(source: Source, units: ir.Table, periods: Sequence[Period | None]
+                   ) -> ir.Table:
+    """The units that started within one of PERIODS (local dates, compared as instants so
+    that an index on the instant serves), with PERIOD_INDEX: which one. PERIODS do not
+    overlap; [None] is all time."""
+    if list(periods) == [None]:
+        return units.mutate(**{PERIOD_INDEX: ibis.literal(0).cast("int64")})
+    started = units.started
+    spans = sorted((_bounds(p), i) for i, p in enumerate(periods) if p is not None)
+    ranges: list[list[dt.datetime]] = []
+    for (start, end), _ in spans:
+        if ranges and ranges[-1][1] == start:
+            ranges[-1][1] = end
+        else:
+            ranges.append([start, end])
+    within = [(started >= source.instant(start, started)) & (started < source.instant(end, started))
+              for start, end in ranges]
+    condition = within[0]
+    for other in within[1:]:
+        condition = condition | other
+    if len(spans) == 1:
+        index: ir.Value = ibis.literal(spans[0][1])
+    else:
+        # The first period (in time) ending after the start: the filter has kept only units
+        # within one of them.
+        index = ibis.cases(*[(started < source.instant(end, started), i)
+                             for (_, end), i in spans])
+    return units.filter(condition).mutate(**{PERIOD_INDEX: index.cast("int64")})
 
 
 def _grouped(units: ir.Table, keys: Sequence[str]) -> list[dict[str, Any]]:
     return _rows(units.group_by([*keys, "outcome"]).aggregate(n=ibis._.count()))
 
 
-def _collect(rows: Iterable[dict[str, Any]], key: str | None, dim: str | None
-             ) -> dict[str, dict[str, dict[str, int]]]:
-    """{metric key: {group: {outcome: n}}} from grouped rows."""
-    out: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for row in rows:
-        metric_key = row[key] if key else ""
-        group = "" if dim is None else str(row[dim]) if row[dim] is not None else "unknown"
-        out[metric_key][group][row["outcome"]] = int(row["n"])
-    return out
+def _parts(rel: Relations, chosen: Sequence[Metric]) -> list[ir.Table]:
+    """The unit tables of the chosen metrics: one for every entitlement metric (the duties),
+    one per finding."""
+    parts = []
+    entitlements = [m for m in chosen if m.kind == "entitlement"]
+    if entitlements:
+        d = rel.duties
+        d = d.filter(d.entitlement.isin([m.entitlement for m in entitlements]))
+        parts.append(rel.duty_units(d, metric=ibis.literal("entitlement.") + d.entitlement))
+    for metric in chosen:
+        if metric.kind == "finding":
+            assert metric.builder is not None
+            built = metric.builder(rel)
+            parts.append(built.mutate(metric=ibis.literal(metric.id),
+                                      unit=ibis.literal(metric.id + ":") + built.unit))
+    return parts
+
+
+# {(period index, metric id): {outcome: n}}, and per dimension {(period, metric): {group: ...}}
+Tally = dict[tuple[int, str], dict[str, int]]
+GroupTally = dict[tuple[int, str], dict[str, dict[str, int]]]
+
+
+def _group(value: Any) -> str:
+    return str(value) if value is not None else "unknown"
+
+
+def _tally_direct(source: Source, rel: Relations, parts: Sequence[ir.Table],
+                  dimensions: Sequence[str]) -> tuple[Tally, dict[str, GroupTally]]:
+    """Each part grouped by metric, period, the dimensions and outcome, where it stands: the
+    overall counts are the sums over the groups (each dimension gives a unit exactly one
+    group: the joins that add them are on unique keys)."""
+    overall: Tally = defaultdict(lambda: defaultdict(int))
+    by_dim: dict[str, GroupTally] = {
+        dim: defaultdict(lambda: defaultdict(lambda: defaultdict(int))) for dim in dimensions}
+    keys = ["metric", PERIOD_INDEX, *dimensions]
+    for part in parts:
+        if dimensions:
+            if source.dialect == "sqlite":
+                # One statement for a finding and its enrichment would nest too deep for
+                # SQLite's parser: the part is run into a table of its own first.
+                part = source.materialize(part)
+            part = units_enrich(rel, part, dimensions)
+        for row in _grouped(part, keys):
+            key = (int(row[PERIOD_INDEX]), row["metric"])
+            n = int(row["n"])
+            overall[key][row["outcome"]] += n
+            for dim in dimensions:
+                by_dim[dim][key][_group(row[dim])][row["outcome"]] += n
+    return overall, by_dim
+
+
+def _tally_materialized(source: Source, rel: Relations, parts: Sequence[ir.Table],
+                        dimensions: Sequence[str]) -> tuple[Tally, dict[str, GroupTally]]:
+    """Every part's units, enriched, into one temporary table; each breakdown is then one
+    grouped query over it."""
+    if source.dialect == "sqlite":
+        # See _tally_direct: each part into a table of its own first.
+        parts = [source.materialize(part) for part in parts]
+    units = source.materialize_all(
+        nullable(units_enrich(rel, part, dimensions)) for part in parts)
+    overall: Tally = defaultdict(dict)
+    for row in _grouped(units, ["metric", PERIOD_INDEX]):
+        overall[(int(row[PERIOD_INDEX]), row["metric"])][row["outcome"]] = int(row["n"])
+    by_dim: dict[str, GroupTally] = {}
+    for dim in dimensions:
+        grouped = units_by_victim_category(rel, units) if dim == "victim_category" else units
+        tally: GroupTally = defaultdict(lambda: defaultdict(dict))
+        for row in _grouped(grouped, ["metric", PERIOD_INDEX, dim]):
+            tally[(int(row[PERIOD_INDEX]), row["metric"])][_group(row[dim])][
+                row["outcome"]] = int(row["n"])
+        by_dim[dim] = tally
+    return overall, by_dim
 
 
 def metrics_compute(source: Source, *, as_of: dt.datetime, period: Period | None = None,
                     metrics: Sequence[Metric] | None = None,
                     dimensions: Sequence[str] = DIMENSIONS) -> list[MetricResult]:
-    """Every metric (or METRICS) as of AS_OF, units started within PERIOD, broken down.
+    """Every metric (or METRICS) as of AS_OF, units started within PERIOD, broken down."""
+    return metrics_compute_periods(source, as_of=as_of, periods=(period,), metrics=metrics,
+                                   dimensions=dimensions)[0]
 
-    Every metric's units go into one temporary table (metric, unit, outcome and the
-    dimensions); each breakdown is then one grouped query over it."""
+
+def metrics_compute_periods(source: Source, *, as_of: dt.datetime,
+                            periods: Sequence[Period | None],
+                            metrics: Sequence[Metric] | None = None,
+                            dimensions: Sequence[str] = DIMENSIONS
+                            ) -> list[list[MetricResult]]:
+    """`metrics_compute` for each of PERIODS (the report's year and the year before), in one
+    pass over the data when they do not overlap: each unit is labelled with its period and
+    counted under it, so a period's figures are those it would have alone.
+
+    The entitlement metrics share one unit table over the duties; each finding has its own.
+    With few dimensions (the report: force) each unit table is grouped where it stands; with
+    many (the nightly snapshot) the units are enriched into one temporary table first."""
+    periods = list(periods)
+    if not _disjoint(periods):
+        return [metrics_compute_periods(source, as_of=as_of, periods=(p,), metrics=metrics,
+                                        dimensions=dimensions)[0] for p in periods]
     chosen = list(metrics) if metrics is not None else all_metrics()
     by_key = {m.id: m for m in chosen}
+    results = [{m.id: MetricResult(m, count_of(m, {})) for m in chosen} for _ in periods]
+    dims = list(dimensions)
     with source.scratch():
         rel = Relations(source, as_of=as_of)
         rel.materialize()
-        parts = []
-        entitlements = [m for m in chosen if m.kind == "entitlement"]
-        if entitlements:
-            d = rel.duties
-            d = d.filter(d.entitlement.isin([m.entitlement for m in entitlements]))
-            parts.append(rel.duty_units(d, metric=ibis.literal("entitlement.") + d.entitlement))
-        for metric in chosen:
-            if metric.kind == "finding":
-                assert metric.builder is not None
-                built = metric.builder(rel)
-                parts.append(built.mutate(metric=ibis.literal(metric.id),
-                                          unit=ibis.literal(metric.id + ":") + built.unit))
-        results = {m.id: MetricResult(m, count_of(m, {})) for m in chosen}
+        parts = [_label_periods(source, part, periods) for part in _parts(rel, chosen)]
         if not parts:
-            return list(results.values())
-        parts = [_filter_period(source, part, period) for part in parts]
-        if not dimensions:
-            # Overall counts only: each part grouped where it stands, nothing materialised.
-            rows = [row for part in parts for row in _grouped(part, ["metric"])]
-            for key, groups in _collect(rows, "metric", None).items():
-                results[key].overall = count_of(by_key[key], groups.get("", {}))
-            return [results[m.id] for m in chosen]
-        if source.dialect == "sqlite":
-            # One statement for a finding and its enrichment would nest too deep for
-            # SQLite's parser: each part is run into a table of its own first.
-            parts = [source.materialize(part) for part in parts]
-        units = source.materialize_all(
-            nullable(units_enrich(rel, part, dimensions)) for part in parts)
-        for key, groups in _collect(_grouped(units, ["metric"]), "metric", None).items():
-            results[key].overall = count_of(by_key[key], groups.get("", {}))
-        for dim in dimensions:
-            if dim == "victim_category":
-                rows = _grouped(units_by_victim_category(rel, units), ["metric", dim])
-            else:
-                rows = _grouped(units, ["metric", dim])
-            collected = _collect(rows, "metric", dim)
+            return [list(r.values()) for r in results]
+        direct = "victim_category" not in dims and len(dims) <= DIRECT_DIMENSIONS
+        tally = _tally_direct if direct else _tally_materialized
+        overall, by_dim = tally(source, rel, parts, dims)
+    for (index, key), outcomes in overall.items():
+        results[index][key].overall = count_of(by_key[key], outcomes)
+    for index, result in enumerate(results):
+        for dim in dims:
             for m in chosen:
-                groups = collected.get(m.id, {})
-                results[m.id].breakdowns[dim] = {
-                    g: count_of(m, p) for g, p in sorted(groups.items())}
-        return [results[m.id] for m in chosen]
+                groups = by_dim[dim].get((index, m.id), {})
+                result[m.id].breakdowns[dim] = {
+                    g: count_of(m, dict(p)) for g, p in sorted(groups.items())}
+    return [[r[m.id] for m in chosen] for r in results]
 
 
 def results_table(results: Iterable[MetricResult]) -> list[dict[str, Any]]:

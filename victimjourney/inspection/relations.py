@@ -35,6 +35,14 @@ ENTITLEMENT_STAGES = {e.id: e.stage for e in all_entitlements()}
 PAYLOAD_FIELDS = ("answers", "channel", "complete", "consent_sought", "corrects",
                   "custodial_months", "death", "decision", "disposal", "hate", "offence",
                   "offence_group", "withdrawn")
+# The column of a unit table that says which of the periods asked for (`metrics_compute_periods`)
+# the unit started in.
+PERIOD_INDEX = "period_index"
+# Event types that several findings read: with `Relations.materialize`, each is read from the
+# event table once, into a temporary table. (A type's events are spread over the whole table,
+# so every read of a common type touches most of its pages.)
+SHARED_TYPES = frozenset({("cps.decision",), ("cps.decision_proposed",),
+                          ("ooc_disposal.issued",), ("ooc_disposal.victim_views_recorded",)})
 # The analytics export's column on events: the named victim was under 18 on the local day of
 # the event (computed by `under_18` from the date of birth, which is not exported).
 UNDER_18 = "victim_under_18"
@@ -44,17 +52,26 @@ class Relations:
     def __init__(self, source: Source, *, as_of: dt.datetime):
         self.source = source
         self.as_of = as_of
+        self._materialize = False
+        self._of_type: dict[tuple[str, ...], ir.Table] = {}
+        # Shared relations whose rows are distinct already (`flag_in` need not make them so).
+        self._distinct: list[ir.Table] = []
 
     def materialize(self) -> None:
-        """From now on, compute the small relations that many metrics join (withdrawn events,
-        facts per case, cases with a victim, enhanced cases, FRTI cases) once each, into
+        """From now on, compute the relations that many metrics join (withdrawn events, facts
+        per case and whether it was recorded, the events answered by a contact, cases with a
+        victim, enhanced cases, FRTI cases, the events of `SHARED_TYPES`) once each, into
         temporary tables, when first needed."""
         self._materialize = True
 
-    def _shared(self, expr: ir.Table) -> ir.Table:
-        if getattr(self, "_materialize", False):
-            return self.source.materialize(expr)
-        return expr
+    def shared(self, expr: ir.Table, *, distinct: bool = False) -> ir.Table:
+        """EXPR, into a temporary table (analysed: the planner then knows how many rows a
+        small set of cases has, and looks their rows up by index) when materialising.
+        DISTINCT: its rows are distinct."""
+        table = self.source.materialize(expr) if self._materialize else expr
+        if distinct:
+            self._distinct.append(table)
+        return table
 
     def at_or_before(self, column: ir.Value) -> ir.BooleanValue:
         return column <= self.source.instant(self.as_of, column)  # type: ignore[no-any-return]
@@ -73,13 +90,21 @@ class Relations:
         """Ids of events withdrawn by a correction made by the instant."""
         e = self.source.table("journey_event")
         corr = e.filter((e.type == "correction.recorded") & self.at_or_before(e.occurred_at))
-        return self._shared(corr.filter(self.flag(corr, "withdrawn")).select(
+        return self.shared(corr.filter(self.flag(corr, "withdrawn")).select(
             id=self.json(corr, "corrects")))
 
     def of_type(self, *types: str) -> ir.Table:
         """Events of these types, by the instant, not withdrawn. Each call reads the event
         table afresh (filtered by type first, so by its index) rather than a shared subquery,
-        which PostgreSQL would scan once per row of a join."""
+        which PostgreSQL would scan once per row of a join; the types of `SHARED_TYPES` are
+        read once into a temporary table when materialising."""
+        if self._materialize and types in SHARED_TYPES:
+            if types not in self._of_type:
+                self._of_type[types] = self.shared(self._read_type(types))
+            return self._of_type[types]
+        return self._read_type(types)
+
+    def _read_type(self, types: tuple[str, ...]) -> ir.Table:
         e = self.source.table("journey_event")
         e = e.filter(e.type.isin(types)) if len(types) > 1 else e.filter(e.type == types[0])
         return e.filter(self.at_or_before(e.occurred_at) & ~e.id.isin(self.withdrawn.id))
@@ -87,7 +112,7 @@ class Relations:
     @cached_property
     def answered_ids(self) -> ir.Table:
         """The distinct ids of events answered by a contact."""
-        return self._shared(self.answered().select("answers").distinct())
+        return self.shared(self.answered().select("answers").distinct(), distinct=True)
 
     def flag_in(self, t: ir.Table, key: str, ids: ir.Table, name: str) -> ir.Table:
         """T with a boolean column NAME: whether T[KEY] is among the (first column of) IDS.
@@ -96,7 +121,9 @@ class Relations:
         `x IN (subquery)` as a subplan, scanned again for every row once the ids outgrow
         work_mem."""
         column = f"_{name}_key"
-        distinct = ids.select(**{column: ids[ids.columns[0]]}).distinct()
+        distinct = ids.select(**{column: ids[ids.columns[0]]})
+        if not any(ids is known for known in self._distinct):
+            distinct = distinct.distinct()
         joined = t.left_join(distinct, t[key] == distinct[column])
         return joined.select(t, **{name: joined[column].notnull()})
 
@@ -112,23 +139,34 @@ class Relations:
 
     @cached_property
     def facts(self) -> ir.Table:
-        r = self.of_type("crime.reported")
-        return self._shared(r.group_by("case_id").aggregate(
-            offence=self.json(r, "offence").max(),
-            offence_group=self.json(r, "offence_group").max(),
-            channel=self.json(r, "channel").max(),
-            death=ibis.ifelse(self.flag(r, "death"), 1, 0).max(),
-            hate=self.json(r, "hate").max(),
-            reported_at=r.occurred_at.min(),
-            reported_by=r.provider_id.max(),
-        ))
+        """One row per case with a `crime.reported`: its facts, and `recorded`: whether the
+        case has a `crime.recorded` too (read in the same pass over the events: each of the
+        two types is spread over the whole event table)."""
+        r = self.of_type("crime.reported", "crime.recorded")
+        reported = r.type == "crime.reported"
+
+        def of_report(value: ir.Value) -> ir.Value:
+            return ibis.cases((reported, value), else_=ibis.null().cast(value.type()))
+
+        per = r.group_by("case_id").aggregate(
+            offence=of_report(self.json(r, "offence")).max(),
+            offence_group=of_report(self.json(r, "offence_group")).max(),
+            channel=of_report(self.json(r, "channel")).max(),
+            death=ibis.ifelse(reported & self.flag(r, "death"), 1, 0).max(),
+            hate=of_report(self.json(r, "hate")).max(),
+            reported_at=of_report(r.occurred_at).min(),
+            reported_by=of_report(r.provider_id).max(),
+            reports=ibis.ifelse(reported, 1, 0).sum(),
+            recorded=ibis.ifelse(reported, 0, 1).max(),
+        )
+        return self.shared(per.filter(per.reports > 0).drop("reports"))
 
     @cached_property
     def frti_cases(self) -> ir.Table:
         """Fatal road traffic incidents: a death caused by driving (the FRTI inspection's
         scope): `crime.reported` with `death` true and an offence naming driving."""
         f = self.facts
-        return self._shared(f.filter((f.death == 1) & f.offence.lower().contains("driving"))
+        return self.shared(f.filter((f.death == 1) & f.offence.lower().contains("driving"))
                             .select("case_id"))
 
     @cached_property
@@ -153,7 +191,7 @@ class Relations:
 
     @cached_property
     def cases_with_victim(self) -> ir.Table:
-        return self._shared(self.victims.select("case_id").distinct())
+        return self.shared(self.victims.select("case_id").distinct(), distinct=True)
 
     @cached_property
     def categories(self) -> ir.Table:
@@ -167,7 +205,7 @@ class Relations:
         """Cases with a victim in an enhanced-entitlement category."""
         v = self.victims
         c = self.categories
-        return self._shared(v.join(c, v.victim_id == c.victim_id).select(v.case_id).distinct()
+        return self.shared(v.join(c, v.victim_id == c.victim_id).select(v.case_id).distinct()
                             .mutate(case_enhanced=ibis.literal(True)))
 
     @cached_property
@@ -268,32 +306,34 @@ def units_enrich(rel: Relations, units: ir.Table, dimensions: Iterable[str]) -> 
         month = at.substr(5, 2).cast("int64")
         columns.update(month=at.substr(0, 7), year=at.substr(0, 4),
                        quarter=at.substr(0, 4) + "-Q" + ((month - 1) // 3 + 1).cast("string"))
-    keep = [c for c in ("metric", "unit", "outcome", "case_id", "started", "victim_id")
-            if c in u.columns]
+    keep = [c for c in ("metric", "unit", "outcome", "case_id", "started", "victim_id",
+                        PERIOD_INDEX) if c in u.columns]
     return u.select(*keep, **{k: v for k, v in columns.items() if k in wanted})
 
 
 def units_by_victim_category(rel: Relations, units: ir.Table) -> ir.Table:
     """One row per unit and category in force for its victim (or, for a unit about a whole
     case, for any victim on the case) when the unit started; 'none' where no category.
-    UNITS has the columns unit, metric, outcome, started, victim_id and case_id."""
-    keep = ("unit", "metric", "outcome", "started", "victim_id")
+    UNITS has the columns unit, metric, outcome, started, victim_id and case_id (and
+    PERIOD_INDEX, which is kept)."""
+    keep = tuple(c for c in ("unit", "metric", "outcome", "started", "victim_id", PERIOD_INDEX)
+                 if c in units.columns)
+    labels = [c for c in ("unit", "metric", "outcome", PERIOD_INDEX) if c in units.columns]
     with_victim = units.filter(units.victim_id.notnull()).select(*keep)
     whole_case = units.filter(units.victim_id.isnull())
     v = rel.victims
     via_case = whole_case.join(v, whole_case.case_id == v.case_id).select(
-        whole_case.unit, whole_case.metric, whole_case.outcome, whole_case.started,
-        v.victim_id)
-    pairs = nullable(with_victim).union(nullable(via_case))
+        *[whole_case[c] for c in keep if c != "victim_id"], v.victim_id)
+    pairs = nullable(with_victim).union(nullable(via_case.select(*keep)))
     c = rel.categories
     joined = pairs.left_join(c, (pairs.victim_id == c.victim_id)
                              & (c.effective_at <= pairs.started)).select(
-        pairs.unit, pairs.metric, pairs.outcome, c.category)
-    tagged = joined.select("unit", "metric", "outcome",
+        *[pairs[name] for name in labels], c.category)
+    tagged = joined.select(*labels,
                            victim_category=joined.category.fill_null("none")).distinct()
     # A unit about a case with no victim at all still counts, under 'none'.
     lonely = units.anti_join(tagged.select("unit").distinct(), "unit").select(
-        "unit", "metric", "outcome", victim_category=ibis.literal("none"))
+        *labels, victim_category=ibis.literal("none"))
     return nullable(tagged).union(nullable(lonely))
 
 

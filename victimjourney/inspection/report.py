@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from victimjourney.code.editions import edition_on
 from victimjourney.code.model import Entitlement
 from victimjourney.inspection.charts import funnel_svg
-from victimjourney.inspection.metrics import Count, MetricResult, Period, metrics_compute
+from victimjourney.inspection.metrics import Count, MetricResult, Period, metrics_compute_periods
 from victimjourney.inspection.registry import all_metrics
 from victimjourney.inspection.services import metrics_export
 from victimjourney.inspection.source import Source
@@ -97,10 +97,11 @@ def _pool(results: list[MetricResult], dim: str | None = None) -> dict[str, Coun
 
 
 def report_build(source: Source, *, year: int, as_of: dt.datetime) -> Report:
-    results = metrics_compute(source, as_of=as_of, period=Period.year(year),
-                              dimensions=("force",))
-    before = metrics_compute(source, as_of=as_of, period=Period.year(year - 1),
-                             dimensions=())
+    # Both years in one pass (each unit counted under the year it started in); the force
+    # breakdown of the year before is not shown.
+    results, before = metrics_compute_periods(
+        source, as_of=as_of, periods=(Period.year(year), Period.year(year - 1)),
+        dimensions=("force",))
     names = {code: org.name for code, org in shipped_organisations().items()}
     editions = {e.id: e for e in (edition_on(dt.date(year, 1, 1)),
                                   edition_on(dt.date(year, 12, 31))) if e is not None}

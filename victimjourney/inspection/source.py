@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -31,6 +31,18 @@ import ibis.expr.types as ir
 from victimjourney.core.clock import LONDON
 
 Dialect = Literal["sqlite", "postgres", "duckdb", "pyspark"]
+
+# PostgreSQL settings for the session while metrics are computed (restored after):
+# - work_mem: memory for the hash tables of a national year's joins and groupings (the
+#   default 4 MB sends them to disk in batches);
+# - enable_sort off: a metric groups by computed columns (outcome, period, force) whose
+#   number of distinct values the planner cannot estimate, so it assumes one group per row
+#   and sorts millions of rows on disk where hashing them takes a quarter of the time (the
+#   duties of 300,000 cases: 11.8 s sorted, 2.9 s hashed). A sort still happens where
+#   nothing else can do the job; a hash table that outgrows work_mem spills to disk;
+# - jit off: compiling took longer than the queries it compiled (hundreds of milliseconds
+#   for each of many statements that each run in well under a second).
+POSTGRES_SETTINGS = {"work_mem": "128MB", "enable_sort": "off", "jit": "off"}
 
 # The tables metrics read, by their Django table names.
 TABLES = (
@@ -150,10 +162,30 @@ class Source:
 
     @contextlib.contextmanager
     def scratch(self) -> Iterator[Source]:
+        """Temporary tables dropped at the end; on PostgreSQL, `POSTGRES_SETTINGS` for the
+        session meanwhile."""
+        restore = self._tune()
         try:
             yield self
         finally:
             self.drop_scratch()
+            restore()
+
+    def _tune(self) -> Callable[[], None]:
+        if self.dialect != "postgres":
+            return lambda: None
+        names = list(POSTGRES_SETTINGS)
+        with self.con.con.cursor() as cursor:
+            before = cursor.execute(
+                "SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names).fetchone()
+            for name, value in POSTGRES_SETTINGS.items():
+                cursor.execute("SELECT set_config(%s, %s, false)", (name, value))
+
+        def restore() -> None:
+            with self.con.con.cursor() as cursor:
+                for name, value in zip(names, before, strict=True):
+                    cursor.execute("SELECT set_config(%s, %s, false)", (name, value))
+        return restore
 
     # -- dialect helpers -------------------------------------------------------------------
     def json_text(self, column: ir.Value, key: str) -> ir.StringValue:
@@ -163,6 +195,9 @@ class Source:
             # Not json_extract: it gives SQL integers 1/0 for JSON booleans.
             return _sqlite_json_type_text(column, f"$.{key}")  # type: ignore[no-any-return]
         if self.dialect == "postgres":
+            if column.type().is_string():
+                # A temporary table's copy: Ibis hands jsonb over as text.
+                column = column.cast(dtypes.JSON(binary=True))
             return _pg_json_text(column, key)  # type: ignore[no-any-return]
         if self.dialect == "pyspark":
             return _spark_json_text(column, f"$.{key}")  # type: ignore[no-any-return]
