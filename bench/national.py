@@ -37,23 +37,12 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from victimjourney.synthetic.truth import FINDING_METRICS  # noqa: E402
+
 TARGET_SECONDS_AT_TENTH = 15 * 60
 STEPS = ("generate", "import", "sweep", "metrics")
-FINDINGS = {
-    "no_crime_victim_told": "no_crime_victim_told",
-    "caution_views_considered": "caution_views_considered",
-    "pnd_views_considered": "pnd_views_considered",
-    "community_resolution_no_consultation": "community_resolution_no_consultation",
-    "oocd_views_considered": "oocd_views_considered",
-    "witness_attendance_secured": "witness_attendance_secured",
-    "right_to_review_notified": "right_to_review_notified",
-    "reoffending_assessment_prompt": "reoffending_assessment_prompt",
-    "dhc_contact_within_one_day": "dhc_contact_within_one_day",
-    "frti_charge_decision_communicated": "frti_charge_decision_communicated",
-    "recorded_via_call_handling": "recorded_via_call_handling",
-    "recorded_via_recording_centre": "recorded_via_recording_centre",
-    "recorded_via_specialist_system": "recorded_via_other_systems",
-}
 
 
 def log(message: str) -> None:
@@ -139,7 +128,7 @@ def truth_check(truth: dict[str, Any], metrics: list[dict[str, Any]]) -> dict[st
             for status in ("met", "late", "breached", "open", "not_applicable"):
                 compared += 1
                 wrong += expected.get(status, 0) != found.get(status, 0)
-    for name, metric in FINDINGS.items():
+    for name, metric in FINDING_METRICS.items():
         by_force = by_id[metric]["breakdowns"]["force"]
         for force, body in truth["forces"].items():
             expected = body["findings"].get(name, {})

@@ -10,23 +10,7 @@ from django.core.management import call_command
 from victimjourney.core import clock
 from victimjourney.duties.services import feed_import
 from victimjourney.synthetic.national import national_write
-
-# The inspection findings whose units the generator decides, by the truth's name -> metric id.
-FINDINGS = {
-    "no_crime_victim_told": "no_crime_victim_told",
-    "caution_views_considered": "caution_views_considered",
-    "pnd_views_considered": "pnd_views_considered",
-    "community_resolution_no_consultation": "community_resolution_no_consultation",
-    "oocd_views_considered": "oocd_views_considered",
-    "witness_attendance_secured": "witness_attendance_secured",
-    "right_to_review_notified": "right_to_review_notified",
-    "reoffending_assessment_prompt": "reoffending_assessment_prompt",
-    "dhc_contact_within_one_day": "dhc_contact_within_one_day",
-    "frti_charge_decision_communicated": "frti_charge_decision_communicated",
-    "recorded_via_call_handling": "recorded_via_call_handling",
-    "recorded_via_recording_centre": "recorded_via_recording_centre",
-    "recorded_via_specialist_system": "recorded_via_other_systems",
-}
+from victimjourney.synthetic.truth import FINDING_METRICS
 
 
 @pytest.mark.slow
@@ -50,7 +34,7 @@ def test_the_metrics_by_force_recover_the_truth(tmp_path, capsys):
             found = by_force.get(f"police:{force}", {}).get("parts", {})
             assert {s: found.get(s, 0) for s in expected} == expected, (ent, force)
             compared += sum(expected.values())
-    for name, metric in FINDINGS.items():
+    for name, metric in FINDING_METRICS.items():
         by_force = metrics[metric]["breakdowns"]["force"]
         for force, body in truth["forces"].items():
             expected = body["findings"].get(name, {})

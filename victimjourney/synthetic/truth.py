@@ -16,6 +16,24 @@ from typing import Any
 
 DUTY_STATUSES = ("met", "late", "breached", "open", "not_applicable")
 
+# The inspection findings whose units the generator decides: the truth's name -> metric id
+# (`inspection.registry`), for whoever checks that the metrics recover the truth.
+FINDING_METRICS = {
+    "no_crime_victim_told": "no_crime_victim_told",
+    "caution_views_considered": "caution_views_considered",
+    "pnd_views_considered": "pnd_views_considered",
+    "community_resolution_no_consultation": "community_resolution_no_consultation",
+    "oocd_views_considered": "oocd_views_considered",
+    "witness_attendance_secured": "witness_attendance_secured",
+    "right_to_review_notified": "right_to_review_notified",
+    "reoffending_assessment_prompt": "reoffending_assessment_prompt",
+    "dhc_contact_within_one_day": "dhc_contact_within_one_day",
+    "frti_charge_decision_communicated": "frti_charge_decision_communicated",
+    "recorded_via_call_handling": "recorded_via_call_handling",
+    "recorded_via_recording_centre": "recorded_via_recording_centre",
+    "recorded_via_specialist_system": "recorded_via_other_systems",
+}
+
 
 class Truth:
     def __init__(self) -> None:
