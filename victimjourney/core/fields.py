@@ -51,6 +51,19 @@ class _Sealed:
 
     descriptor_class = SealedAttribute
 
+    def seal(self, value) -> str:
+        raise NotImplementedError  # each field seals its kind of value
+
+    def get_prep_value(self, value):
+        return value
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        if isinstance(value, Unreadable):
+            return value.stored
+        return self.seal(value)
+
     def get_lookup(self, lookup_name):
         if lookup_name == "isnull":
             return super().get_lookup(lookup_name)  # type: ignore[misc]
@@ -66,7 +79,8 @@ class EncryptedJSONField(_Sealed, models.TextField):
     """A JSON value stored as one sealed text (`vjenc1:...`)."""
 
     description = "A JSON value, encrypted"
-    _pyi_private_set_type: Any  # django-stubs: any JSON value, not text
+    # django-stubs' typing hooks (not stubs): the field takes and gives any JSON value, not text.
+    _pyi_private_set_type: Any
     _pyi_private_get_type: Any
 
     def from_db_value(self, value, expression, connection):
@@ -79,14 +93,7 @@ class EncryptedJSONField(_Sealed, models.TextField):
         except SealedValueError as exc:
             return Unreadable(value, exc)
 
-    def get_prep_value(self, value):
-        return value
-
-    def get_db_prep_value(self, value, connection, prepared=False):
-        if value is None:
-            return None
-        if isinstance(value, Unreadable):
-            return value.stored
+    def seal(self, value) -> str:
         return crypto.seal_json(value)
 
     def to_python(self, value):
@@ -118,14 +125,7 @@ class EncryptedTextField(_Sealed, models.TextField):
         except SealedValueError as exc:
             return Unreadable(value, exc)
 
-    def get_prep_value(self, value):
-        return value
-
-    def get_db_prep_value(self, value, connection, prepared=False):
-        if value is None:
-            return None
-        if isinstance(value, Unreadable):
-            return value.stored
+    def seal(self, value) -> str:
         return crypto.seal(str(value).encode())
 
 
