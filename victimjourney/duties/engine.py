@@ -229,8 +229,7 @@ class _CaseIndex:
         """The victim's declines and opt-outs that can excuse this duty. An opt-out followed,
         before the duty started, by an opt-in to the same service no longer counts."""
         out = []
-        opt_ins = [e for e in self.by_type.get("victim.opted_in", ())
-                   if _concerns(e, victim) and _covers(e, rule.id)]
+        opt_ins: list[JourneyEvent] | None = None  # read only when an opt-out is met
         for etype in rule.declined_by:
             for ev in self.by_type.get(etype, ()):
                 if not _concerns(ev, victim):
@@ -238,10 +237,15 @@ class _CaseIndex:
                 if etype == "victim.opted_out":
                     if not _covers(ev, rule.id):
                         continue
+                    if opt_ins is None:
+                        opt_ins = [e for e in self.by_type.get("victim.opted_in", ())
+                                   if _concerns(e, victim) and _covers(e, rule.id)]
                     if any(ev.occurred_at < back.occurred_at <= started for back in opt_ins):
                         continue
                 out.append(ev)
-        return sorted(out, key=lambda e: (e.occurred_at, e.id))
+        if len(out) > 1:
+            out.sort(key=lambda e: (e.occurred_at, e.id))
+        return out
 
     def vcs_member(self, victim: str, instant: dt.datetime) -> bool:
         state = False
@@ -408,33 +412,39 @@ def _duty(rule: Entitlement, trigger: JourneyEvent, victim: VictimFacts,
         decision = index.first_after(spec.before, trigger, victim.key)
         if decision is not None:
             due_at, due_date = decision.occurred_at, local_date(decision.occurred_at)
-    common: dict[str, Any] = dict(
-        case=case_ref, victim=victim.key, trigger_event=trigger.id, trigger_type=trigger.type,
-        triggered_at=started, entitlement=rule.id, edition=rule.edition, provider=provider,
-        enhanced=enhanced, basis=_basis(cats), due_date=due_date, due_at=due_at,
-        deadline_text=spec.describe(), unverified=rule.unverified,
-    )
     why_not = _ineligible(rule, victim, cats, flags, index, started)
+    status, reason, fulfilled_by, fulfilled_at = _outcome(
+        rule, trigger, victim.key, index, started, due_at, decision, as_of, why_not)
+    return DutyResult(
+        case_ref, victim.key, trigger.id, trigger.type, started, rule.id, rule.edition, provider,
+        enhanced, _basis(cats), due_date, due_at, status, fulfilled_by, fulfilled_at, reason,
+        spec.describe(), rule.unverified)
+
+
+def _outcome(rule: Entitlement, trigger: JourneyEvent, victim: str, index: _CaseIndex,
+             started: dt.datetime, due_at: dt.datetime | None, decision: JourneyEvent | None,
+             as_of: dt.datetime, why_not: str
+             ) -> tuple[str, str, str | None, dt.datetime | None]:
+    """(status, reason, fulfilled_by, fulfilled_at) of one duty."""
     if why_not:
-        return DutyResult(status="not_applicable", reason=why_not, **common)
-    evidence = index.evidence(rule, trigger, victim.key)
+        return "not_applicable", why_not, None, None
+    evidence = index.evidence(rule, trigger, victim)
     if evidence is not None and evidence.occurred_at <= as_of:
         on_time = due_at is None or (
             evidence.occurred_at <= due_at if decision is not None
             else evidence.occurred_at < due_at)
-        for decline in index.declined(rule, victim.key, started):
+        for decline in index.declined(rule, victim, started):
             if decline.occurred_at < evidence.occurred_at and (
                     due_at is None or decline.occurred_at < due_at):
-                return DutyResult(status="not_applicable", reason=_declined(decline), **common)
-        return DutyResult(status="met" if on_time else "late", fulfilled_by=evidence.id,
-                          fulfilled_at=evidence.occurred_at, **common)
-    for decline in index.declined(rule, victim.key, started):
+                return "not_applicable", _declined(decline), None, None
+        return ("met" if on_time else "late"), "", evidence.id, evidence.occurred_at
+    for decline in index.declined(rule, victim, started):
         if due_at is None or decline.occurred_at < due_at:
-            return DutyResult(status="not_applicable", reason=_declined(decline), **common)
+            return "not_applicable", _declined(decline), None, None
     # A "before the decision" duty is breached once the decision is known without it.
     if decision is not None or (due_at is not None and as_of >= due_at):
-        return DutyResult(status="breached", **common)
-    return DutyResult(status="open", **common)
+        return "breached", "", None, None
+    return "open", "", None, None
 
 
 def _declined(event: JourneyEvent) -> str:

@@ -173,6 +173,8 @@ def derived_changes(victim: VictimFacts, crime: CrimeFacts | None,
 
 def in_force(changes: list[CategoryChange], instant: dt.datetime) -> dict[str, CategoryChange]:
     """The categories that apply at INSTANT, each with the change that made it apply."""
+    if not changes:
+        return {}
     latest: dict[str, CategoryChange] = {}
     for change in sorted(changes, key=lambda c: (c.at, c.rank, c.event_id)):
         if change.at > instant:
