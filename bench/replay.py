@@ -335,8 +335,12 @@ def _table_counts(conn: Any) -> dict[str, int]:
     names = [row[0] for row in conn.execute(
         "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON "
         "n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'").fetchall()]
-    return {name: conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            for name in names if name != RAW_TABLE}
+    return {name: _count(conn, name) for name in names if name != RAW_TABLE}
+
+
+def _count(conn: Any, table: str) -> int:
+    row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
 
 
 def child_raw_tables(feed: str, profile: str | None) -> dict[str, Any]:
@@ -381,8 +385,7 @@ def child_raw_tables(feed: str, profile: str | None) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         cpu = _cpu_s() - cpu_before
         backend_after = _backend_cpu_s(backend_pid)
-        copied = {t: target.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in tables}
+        copied = {t: _count(target, t) for t in tables}
     size_mb = sum(f.stat().st_size for f in files.values()) / (1024 * 1024)
     for path in files.values():
         path.unlink()
