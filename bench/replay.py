@@ -379,7 +379,7 @@ def child_raw_tables(feed: str, profile: str | None) -> dict[str, Any]:
         for table in tables:
             with open(files[table], "rb") as handle, target.cursor() as cursor, \
                     cursor.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
-                for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                while block := handle.read(1 << 20):
                     copy.write(block)
         target.commit()
         seconds = time.perf_counter() - started
