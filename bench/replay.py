@@ -12,6 +12,8 @@ in one child process each (so peak RSS is that run's own):
             spent in each stage of the import (timers wrapped around the functions
             `duties.services` calls; the project's files are not touched);
   raw COPY  the same events into a bare, unindexed table with psycopg `cursor.copy()`;
+  raw-tables  every row the import stored, dumped, then COPYed into the same tables of a fresh
+            database (indexes, keys checked at once): PostgreSQL's own cost of storing them;
   evaluate  parse + `duties.engine.evaluate` alone, no database.
 A PostgreSQL server is started with scripts/postgres unless DATABASE_URL is set, in which case
 its server is used (databases `vjbench_*` are created there, and dropped unless --keep).
@@ -713,6 +715,11 @@ def bench_size(server: Server, workdir: Path, cases: int, args: argparse.Namespa
             "floor_share_of_raw_copy": round(raw_s / tables["seconds"], 4),
             "events_per_s": round(events / tables["seconds"]),
         },
+        # However the work were shared out over this machine's cores (several connections,
+        # processes), an importer must spend at least the CPU of storing the rows and of
+        # parsing and evaluating the feed (each measured alone above): its time is at least
+        # their sum over the cores, so its share of raw COPY at most raw_s / that.
+        "cpu_bound": _cpu_bound(raw_s, tables, evaluated),
         "share_of_raw_tables": round(tables["seconds"] / import_s, 4),
         "ratio": round(import_s / raw_s, 2),
         # Import throughput as a share of raw COPY's, both measured in this run.
@@ -737,6 +744,14 @@ def bench_size(server: Server, workdir: Path, cases: int, args: argparse.Namespa
         "checks_failed": checks,
         "notes": notes,
     }
+
+
+def _cpu_bound(raw_s: float, tables: dict[str, Any], evaluated: dict[str, Any]
+               ) -> dict[str, Any]:
+    cores = os.cpu_count() or 1
+    cpu = tables["cpu_s"] + (tables["backend_cpu_s"] or tables["seconds"]) + evaluated["seconds"]
+    return {"cores": cores, "cpu_s": round(cpu, 2), "seconds": round(cpu / cores, 2),
+            "share_of_raw_copy": round(raw_s / (cpu / cores), 4)}
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -816,6 +831,7 @@ def verdicts(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "share_met": lowest_share >= TARGET_SHARE_OF_RAW_COPY,
         "lowest_share_of_raw_tables": min(r["share_of_raw_tables"] for r in runs),
         "highest_floor_share": max(r["raw_tables"]["floor_share_of_raw_copy"] for r in runs),
+        "highest_cpu_bound_share": max(r["cpu_bound"]["share_of_raw_copy"] for r in runs),
     }
     if len(runs) > 1:
         small, large = runs[0]["import"]["peak_rss_mb"], runs[-1]["import"]["peak_rss_mb"]
@@ -888,8 +904,13 @@ def print_report(report: dict[str, Any]) -> None:
         lambda r: f"{r['raw_tables']['cpu_s']:.2f} + "
         + ("n/a" if r["raw_tables"]["backend_cpu_s"] is None
            else f"{r['raw_tables']['backend_cpu_s']:.2f}"))
-    row("  storing alone, as a share of raw COPY (best any importer could do)",
+    row("  storing alone (one connection), as a share of raw COPY",
         lambda r: f"{100 * r['raw_tables']['floor_share_of_raw_copy']:.1f}%")
+    row("  storing + parsing + evaluating (CPU s, each alone) over the cores (s)",
+        lambda r: f"{r['cpu_bound']['cpu_s']:.1f} / {r['cpu_bound']['cores']} = "
+        f"{r['cpu_bound']['seconds']:.1f}")
+    row("  best share of raw COPY any importer could reach on this machine",
+        lambda r: f"{100 * r['cpu_bound']['share_of_raw_copy']:.1f}%")
     row("[bold]import / raw COPY into the product's tables",
         lambda r: f"{100 * r['share_of_raw_tables']:.1f}%")
     row("parse only (s)", lambda r: f"{r['evaluate_only']['parse_s']:.1f}")
@@ -929,9 +950,12 @@ def print_report(report: dict[str, Any]) -> None:
     console.print(f"target import >= {100 * v['target_share_of_raw_copy']:.0f}% of raw COPY "
                   f"(events/s, same run): {share}[/] (lowest "
                   f"{100 * v['lowest_share_of_raw_copy']:.1f}%)")
-    console.print(f"  storing the rows alone (raw COPY into the product's tables) is at most "
-                  f"{100 * v['highest_floor_share']:.1f}% of raw COPY; the import is at least "
-                  f"{100 * v['lowest_share_of_raw_tables']:.1f}% of that raw COPY")
+    console.print(f"  storing the rows alone (raw COPY into the product's tables, one "
+                  f"connection) is at most {100 * v['highest_floor_share']:.1f}% of raw COPY; "
+                  f"with storing, parsing and evaluating spread perfectly over every core, at "
+                  f"most {100 * v['highest_cpu_bound_share']:.1f}%; the import is at least "
+                  f"{100 * v['lowest_share_of_raw_tables']:.1f}% of the raw COPY into the "
+                  "product's tables", soft_wrap=True)
     met = "[green]met" if v["throughput_met"] else "[red]NOT met"
     console.print(f"target >= {v['target_events_per_s']:,} events/s: {met}[/] "
                   f"(slowest run {v['slowest_events_per_s']:,} events/s)")
