@@ -95,6 +95,28 @@ def test_a_later_import_re_evaluates_the_case_and_keeps_duty_ids():
     assert Duty.objects.filter(entitlement="suspect_charged").count() == 1
 
 
+def test_a_victim_identified_in_the_chunk_before_is_known_to_the_next():
+    # A chunk's victims are written after the next chunk is screened (the import's pipeline):
+    # the screen must still know them.
+    offered = raw("e4", "vps.offered", "2024-03-07 10:00", victim="V1")
+    feed = lines(*CASE[:2], offered, CASE[2])
+    result = do_import(feed, chunk_lines=2)
+    assert (result.events_new, result.cases, Victim.objects.count()) == (4, 1, 1)
+    assert stored_duties() == replayed_duties(feed)
+    # Created or changed: a duty the second chunk changes (e.g. one it meets) counts again.
+    assert result.duties_written >= Duty.objects.count() > 0
+
+
+def test_a_victim_named_in_a_later_chunk_but_never_identified_is_still_an_error():
+    stray = raw("e4", "vps.offered", "2024-03-07 10:00", victim="V7")
+    with pytest.raises(FeedErrors) as caught:
+        do_import(lines(*CASE[:2], stray, CASE[2]), chunk_lines=2)
+    assert [str(e) for e in caught.value.errors] == [
+        "line 3 (event e4), field victim: victim 'V7' is not on case 'C1' (no "
+        "victim.identified for it)"]
+    assert (Event.objects.count(), Victim.objects.count(), Duty.objects.count()) == (0, 0, 0)
+
+
 def test_a_bad_line_applies_nothing_from_the_batch():
     bad = raw("e9", "suspect.charged", "2024-03-05 16:00", provider="police:atlantis")
     with pytest.raises(FeedErrors) as caught:

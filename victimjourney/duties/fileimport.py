@@ -278,6 +278,7 @@ def _apply_batch(checkpoint: ImportCheckpoint, items: list[tuple[int, str | Feed
                 result.add(importer.chunk(part[0][0], texts))
                 if on_progress:
                     on_progress(len(part))
+            result.duties_written += importer.finish()
         importer.raise_errors()
         if rejects:
             rejects.flush()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,9 +85,11 @@ class StoredFacts:
     and the events the chunk refers to. Read on first use, for the whole chunk at once; a case
     the database does not have has neither."""
 
-    def __init__(self, cases: dict[str, int], events: list[JourneyEvent]):
+    def __init__(self, cases: dict[str, int], events: list[JourneyEvent],
+                 pending_victims: Mapping[str, set[str]] | None = None):
         self.cases = cases
         self.events = events
+        self.pending_victims = pending_victims or {}
         self._victims: dict[int, set[str]] | None = None
         self._refs: dict[int, set[str]] | None = None
 
@@ -100,7 +102,9 @@ class StoredFacts:
             stored = sorted(set(self.cases.values()))
             for cid, key in rows_in(Victim, "case_id", stored, ("case_id", "key")):
                 self._victims[cid].add(key)
-        return self._victims.get(case_id, set())
+        pending = self.pending_victims.get(reference)
+        known = self._victims.get(case_id, set())
+        return known | pending if pending else known
 
     def event_ids(self, reference: str) -> set[str]:
         case_id = self.cases.get(reference)
@@ -115,19 +119,23 @@ class StoredFacts:
         return self._refs.get(case_id, set())
 
 
-def chunk_screen(events: list[JourneyEvent], *, keep_valid: bool) -> tuple[Screened, dict]:
+def chunk_screen(events: list[JourneyEvent], *, keep_valid: bool,
+                 pending_victims: Mapping[str, set[str]] | None = None
+                 ) -> tuple[Screened, dict]:
     """Split a chunk into fresh events, repeats (same id, same content) and errors; also
     returns the ids of the chunk's cases already stored ({reference: id}).
 
     An id already stored with other content is an error; references to victims and events
-    may be satisfied by the stored log (`check_batch`). With KEEP_VALID, a line rejected makes
-    the lines that needed it rejected too.
+    may be satisfied by the stored log (`check_batch`), and victims also by PENDING_VICTIMS
+    (case reference -> victim keys of the chunk before, whose victims are not written yet).
+    With KEEP_VALID, a line rejected makes the lines that needed it rejected too.
     """
     with index_lookups():
-        return _screen(events, keep_valid=keep_valid)
+        return _screen(events, keep_valid=keep_valid, pending_victims=pending_victims)
 
 
-def _screen(events: list[JourneyEvent], *, keep_valid: bool) -> tuple[Screened, dict]:
+def _screen(events: list[JourneyEvent], *, keep_valid: bool,
+            pending_victims: Mapping[str, set[str]] | None = None) -> tuple[Screened, dict]:
     result = Screened()
     stored = stored_digests({e.id for e in events})
     cases = stored_cases({e.case for e in events})
@@ -146,7 +154,7 @@ def _screen(events: list[JourneyEvent], *, keep_valid: bool) -> tuple[Screened, 
         # The same event twice in one chunk: check_batch reports a clash, else a repeat.
         seen.add(ev.id)
         candidates.append(ev)
-    facts = StoredFacts(cases, candidates)
+    facts = StoredFacts(cases, candidates, pending_victims)
     while True:
         problems = check_batch(candidates, known_victims=facts.victims,
                                known_events=facts.event_ids)

@@ -109,13 +109,17 @@ class ChunkImporter:
         self.now = clock.now() if now is None else now
         self.errors: list[FeedError] = []
         self.failing = False
+        self.pending: _Projections | None = None  # the chunk before's, not yet written
+        self.flushed = 0  # duties written by the last flush
 
     def chunk(self, start: int, texts: list[str]) -> ImportResult:
         result = ImportResult(batch_id=self.batch.pk, lines=len(texts))
         chunk_errors: list[FeedError] = []
         events = list(parse_lines(texts, self.orgs, chunk_errors, start_line=start))
         if not self.failing:
-            screened, cases = chunk_screen(events, keep_valid=self.keep_valid)
+            screened, cases = chunk_screen(
+                events, keep_valid=self.keep_valid,
+                pending_victims=self.pending.victims if self.pending else None)
             chunk_errors.extend(screened.errors)
         if chunk_errors:
             result.rejected += len({e.line for e in chunk_errors})
@@ -128,9 +132,28 @@ class ChunkImporter:
         if not self.failing:
             result.events_repeated += screened.repeated
             result.events_new += len(screened.fresh)
-            result.duties_written, result.cases = _store(
-                screened.fresh, cases, self.batch, self.orgs, self.now)
+            if screened.fresh:
+                result.cases, pending = _store(screened.fresh, cases, self.batch, self.orgs,
+                                               self.now, before_events=self.flush)
+                result.duties_written += self.flushed
+                self.pending = pending
         return result
+
+    def flush(self) -> None:
+        """Write the projections of the chunk before (see `_store`)."""
+        self.flushed = 0
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            self.flushed = pending.write()
+
+    def finish(self) -> int:
+        """Write what is still pending (after the last chunk, before the commit); returns the
+        duties written. Nothing when the import is failing: it is rolled back."""
+        if self.failing:
+            self.pending = None
+            return 0
+        self.flush()
+        return self.flushed
 
     def reject(self, texts: list[str], start: int, error: FeedError) -> None:
         _reject(self.rejects, texts, start, error)
@@ -170,6 +193,7 @@ def feed_import(
                 result.add(importer.chunk(start, texts))
                 if on_progress:
                     on_progress(len(texts))
+            result.duties_written += importer.finish()
         if importer.errors:
             transaction.set_rollback(True)
             importer.raise_errors()
@@ -177,16 +201,48 @@ def feed_import(
     return result
 
 
-def _store(fresh: list[JourneyEvent], cases: dict[str, int], batch: ImportBatch,
-           orgs: dict[str, OrganisationRef], now: dt.datetime) -> tuple[int, int]:
-    """Store a chunk's new events and re-project every case they touch. CASES holds the ids
-    of the chunk's stored cases ({reference: id}); returns (duties written, cases created).
+@dataclass
+class _Projections:
+    """A chunk's evaluations, waiting to be written: victims, category history, duties, case
+    organisations, notices."""
 
-    Reads come first and COPYs last, so that on PostgreSQL (`copies_in_background`) the server
-    stores the events while the engine evaluates, and the projections while the next chunk
-    is parsed."""
-    if not fresh:
-        return 0, 0
+    new: list[tuple[int, CaseEvaluation]]  # cases this chunk created, with their ids
+    old: list[tuple[int, CaseEvaluation]]  # cases stored before it
+    new_ids: Iterator[int]  # victim ids taken from the sequence for them (PostgreSQL)
+    now: dt.datetime
+
+    @property
+    def victims(self) -> dict[str, set[str]]:
+        """The victims of each case, as written once these projections are."""
+        return {e.case: set(e.victims) for _, e in self.new + self.old}
+
+    def write(self) -> int:
+        written = projections_refresh(self.old, self.now, self.new_ids)
+        case_organisations_write(self.old, fresh_cases=False)
+        written += projections_create(self.new, self.now, self.new_ids)
+        case_organisations_write(self.new, fresh_cases=True)
+        # Reads the victims just written: its statements wait for the COPYs (only when a notice
+        # is due, i.e. for recent events; an old feed plans none and reads nothing).
+        outbox.notices_plan(self.new + self.old, self.now)
+        return written
+
+
+def _store(fresh: list[JourneyEvent], cases: dict[str, int], batch: ImportBatch,
+           orgs: dict[str, OrganisationRef], now: dt.datetime,
+           before_events: Callable[[], None]) -> tuple[int, _Projections]:
+    """Store a chunk's new events and evaluate every case they touch. CASES holds the ids of
+    the chunk's stored cases ({reference: id}). Returns the number of cases created and the
+    projections to write, which the caller writes after the next chunk's reads.
+
+    The order is the pipeline's, so that on PostgreSQL (`copies_in_background`) the server and
+    Python work at once: this chunk's reads (screen, locks, events read back, new ids) first;
+    then BEFORE_EVENTS writes the previous chunk's projections (their statements wait for
+    nothing queued but this chunk's few new cases); then this chunk's events are queued, and
+    the engine evaluates while the server stores the projections and the events, and goes on
+    storing while the next chunk is parsed and screened. The screen of the next chunk reads
+    victims from the projections, so it is given those still pending (`_Projections.victims`);
+    the re-projection of a case split across chunks comes after the chunk before it is
+    written, so it sees its duties."""
     touched = {e.case for e in fresh}
     old_refs = touched & cases.keys()
     # Two imports touching one stored case at once must not undo each other's duties: lock
@@ -201,6 +257,7 @@ def _store(fresh: list[JourneyEvent], cases: dict[str, int], batch: ImportBatch,
     new_ids = iter(ids_allocate(Victim._meta.db_table, victim_ids_needed(fresh))
                    if is_postgres() else ())
     new_cases = cases_create(fresh, cases, now)
+    before_events()
     events_store(fresh, cases=cases, batch_id=batch.pk, recorded_at=now)
     # A case this chunk created is evaluated from the chunk alone; a stored one from its
     # stored events and the chunk's.
@@ -212,14 +269,7 @@ def _store(fresh: list[JourneyEvent], cases: dict[str, int], batch: ImportBatch,
     evaluations = [evaluate_case(by_case[ref], as_of=now, orgs=orgs) for ref in sorted(touched)]
     new = [(cases[e.case], e) for e in evaluations if e.case in new_cases]
     old = [(cases[e.case], e) for e in evaluations if e.case not in new_cases]
-    written = projections_refresh(old, now, new_ids)
-    case_organisations_write(old, fresh_cases=False)
-    written += projections_create(new, now, new_ids)
-    case_organisations_write(new, fresh_cases=True)
-    # Reads the victims just written: its statements wait for the COPYs (only when a notice
-    # is due, i.e. for recent events; an old feed plans none and reads nothing).
-    outbox.notices_plan(new + old, now)
-    return written, len(new_cases)
+    return len(new_cases), _Projections(new, old, new_ids, now)
 
 
 def duties_sweep(*, now: dt.datetime | None = None) -> int:
