@@ -1,8 +1,9 @@
 """Real-browser tests of the victim portal: Chromium driven by Playwright against pytest-django's
 live server.
 
-This suite keeps its own copy of the browser set-up (it does not import tests/browser), so that
-the staff workspace suite and this one can change independently.
+This suite keeps its own fixtures (it does not import tests/browser), so that the staff
+workspace suite and this one can change independently; Chromium itself comes from
+tests/chromium.py, as for every suite that drives a browser.
 
 Playwright's sync API runs an event loop in the test thread, so Django would refuse database
 work there ("You cannot call this from an async context"); the tests only drive a browser and
@@ -26,12 +27,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.chromium import chromium
+
 LONDON = ZoneInfo("Europe/London")
 PASSWORD = "correct horse battery"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 VIEWPORT = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 640}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -55,47 +54,12 @@ def pytest_collection_modifyitems(config, items):
 
 # --- the browser -----------------------------------------------------------------------------
 
-def _running_chromium():
-    """The connected Chromium that another suite in this process (tests/browser, in a
-    whole-suite run) launched through Playwright's sync API, or None.
-
-    Playwright's sync API runs one event loop per thread and refuses to start a second while
-    the first is alive, and that suite keeps its browser for the whole session; so this suite
-    uses the same browser (with contexts of its own: no cookies or pages are shared) rather
-    than import anything from that suite."""
-    import gc
-
-    from playwright.sync_api import Browser
-
-    for obj in gc.get_objects():
-        if isinstance(obj, Browser) and obj.is_connected():
-            return obj
-    return None
-
-
 @pytest.fixture(scope="package")
 def browser():
     """Chromium for this package's tests; closed when they are done (package scope), so that a
     suite collected after this one can start Playwright again in the same process."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import Error, sync_playwright
-
-    try:
-        manager = sync_playwright()
-        p = manager.start()
-    except Error:
-        shared = _running_chromium()
-        if shared is None:
-            raise
-        yield shared
-        return
-    try:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    finally:
-        p.stop()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="session")

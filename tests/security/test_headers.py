@@ -16,6 +16,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
+from tests.chromium import chromium as launch_chromium
 from tests.helpers import lines, raw
 from victimjourney.accounts.services import staff_create
 from victimjourney.core import clock
@@ -213,46 +214,11 @@ def test_templates_have_no_inline_styles_handlers_or_scripts_the_policy_refuses(
 
 # --- in a real browser -----------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
-
-def _running_chromium():
-    """A Chromium another suite in this process launched (Playwright's sync API allows one
-    per thread), or None; see tests/browser_portal/conftest.py."""
-    import gc
-
-    from playwright.sync_api import Browser
-
-    for obj in gc.get_objects():
-        if isinstance(obj, Browser) and obj.is_connected():
-            return obj
-    return None
-
-
 @pytest.fixture(scope="module")
 def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # sync Playwright and the live server
-    from playwright.sync_api import Error, sync_playwright
-
-    try:
-        p = sync_playwright().start()
-    except Error:
-        shared = _running_chromium()
-        if shared is None:
-            raise
-        yield shared
-        return
-    try:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
-    finally:
-        p.stop()
 
 
 @pytest.mark.slow
