@@ -853,6 +853,12 @@ def _cpu_ratio(run: dict[str, Any]) -> str:
     return f"{(imp['cpu_s'] + imp['backend_cpu_s']) / (raw['cpu_s'] + raw['backend_cpu_s']):.1f}x"
 
 
+def _cpu_pair(figures: dict[str, Any]) -> str:
+    """CPU seconds of a raw COPY's process + its backend ("n/a" when unread)."""
+    backend = figures["backend_cpu_s"]
+    return f"{figures['cpu_s']:.2f} + " + ("n/a" if backend is None else f"{backend:.2f}")
+
+
 def print_report(report: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -888,10 +894,7 @@ def print_report(report: dict[str, Any]) -> None:
         else f"{r['import']['backend_peak_rss_mb']:.0f}")
     row("raw COPY (s)", lambda r: f"{r['raw_copy']['seconds']:.1f}")
     row("raw COPY events/s", lambda r: f"{r['raw_copy']['events_per_s']:,}")
-    row("  CPU: raw COPY process + backend (s)",
-        lambda r: f"{r['raw_copy']['cpu_s']:.2f} + "
-        + ("n/a" if r["raw_copy"]["backend_cpu_s"] is None
-           else f"{r['raw_copy']['backend_cpu_s']:.2f}"))
+    row("  CPU: raw COPY process + backend (s)", lambda r: _cpu_pair(r["raw_copy"]))
     row("[bold]import / raw COPY (events/s)",
         lambda r: f"{100 * r['share_of_raw_copy']:.1f}%")
     row("  time ratio import / raw COPY", lambda r: f"{r['ratio']:.1f}x")
@@ -900,10 +903,7 @@ def print_report(report: dict[str, Any]) -> None:
         lambda r: f"{r['raw_tables']['seconds']:.1f}")
     row("  rows copied (tables)",
         lambda r: f"{sum(r['raw_tables']['rows'].values()):,} ({len(r['raw_tables']['rows'])})")
-    row("  CPU: process + backend (s)",
-        lambda r: f"{r['raw_tables']['cpu_s']:.2f} + "
-        + ("n/a" if r["raw_tables"]["backend_cpu_s"] is None
-           else f"{r['raw_tables']['backend_cpu_s']:.2f}"))
+    row("  CPU: process + backend (s)", lambda r: _cpu_pair(r["raw_tables"]))
     row("  storing alone (one connection), as a share of raw COPY",
         lambda r: f"{100 * r['raw_tables']['floor_share_of_raw_copy']:.1f}%")
     row("  storing + parsing + evaluating (CPU s, each alone) over the cores (s)",
