@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError, IntegrityError
 
 from victimjourney.cases.models import Case
+from victimjourney.victims.models import Victim
 
 ROOT = Path(__file__).resolve().parents[2]
 DDL = ROOT / "docs" / "sql" / "partitioned.sql"
@@ -133,17 +134,23 @@ def test_events_stay_append_only_on_every_partition(partitioned):
 @pytest.mark.django_db
 def test_duties_are_partitioned_by_the_month_they_were_triggered(partitioned):
     cursor, case_id = partitioned
+    victim = Victim.objects.create(case_id=case_id, key="V1", kind="person",
+                                   identified_at=_utc("2024-01-31 23:30"))
     _insert(cursor, case_id, "E-1", "2024-01-31 23:30")
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     duty = ("INSERT INTO duties_duty (case_id, victim_id, trigger_event_id, trigger_type, "
             "triggered_at, entitlement, edition, provider_id, enhanced, basis, deadline_text, "
-            "status, reason, unverified, evaluated_at) VALUES (%s, 1, 'E-1', 'crime.reported', "
+            "status, reason, unverified, evaluated_at) VALUES (%s, %s, 'E-1', 'crime.reported', "
             "%s, 'needs_assessment', '2020', 'police:kent', false, '', '', 'open', '', false, "
             "now()) RETURNING tableoid::regclass::text")
-    cursor.execute(duty, [case_id, _utc("2024-01-31 23:30")])
+    cursor.execute(duty, [case_id, victim.pk, _utc("2024-01-31 23:30")])
     assert cursor.fetchone()[0].endswith("duties_duty_2024_01")
     natural_key = r"\(trigger_event_id, victim_id, entitlement, triggered_at\)"
     with pytest.raises(IntegrityError, match=natural_key), transaction.atomic():
-        cursor.execute(duty, [case_id, _utc("2024-01-31 23:30")])
+        cursor.execute(duty, [case_id, victim.pk, _utc("2024-01-31 23:30")])
+    # The keys to the case and the victim are checked, as in the unpartitioned table.
+    with pytest.raises(IntegrityError, match="duties_duty_victim_id_fkey"), transaction.atomic():
+        cursor.execute(duty, [case_id, victim.pk + 1000, _utc("2024-01-15 10:00")])
     # A duty's status changes in place (duties are not append-only).
     cursor.execute("UPDATE duties_duty SET status = 'met' WHERE trigger_event_id = 'E-1'")
     assert cursor.rowcount == 1
