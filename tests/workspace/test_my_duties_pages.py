@@ -60,3 +60,18 @@ def test_a_group_is_listed_in_full_a_page_at_a_time(kent_officer, many_arrests):
     assert f"of {many_arrests}." in text
     assert kent_officer.get("/duties/?show=nonsense").status_code == 404
     assert kent_officer.get("/duties/?show=overdue&page=999").status_code == 200  # last page
+
+
+def test_the_page_links_read_whole_in_english_and_in_welsh(kent_officer, many_arrests):
+    title = r'rel="{}"><span class="govuk-pagination__link-title">(.*?)</span></a>'
+    first = kent_officer.get("/duties/?show=overdue&page=1").content.decode()
+    second = kent_officer.get("/duties/?show=overdue&page=2").content.decode()
+    hidden = '<span class="govuk-visually-hidden"> page</span>'
+    assert re.search(title.format("next"), first).group(1) == "Next" + hidden
+    assert re.search(title.format("prev"), second).group(1) == "Previous" + hidden
+    kent_officer.get("/language/cy/?next=/duties/")
+    welsh = kent_officer.get("/duties/?show=overdue&page=1").content.decode()
+    link = re.search(title.format("next"), welsh)
+    # One unit, Welsh word order: no English, and no hidden noun after the adjective.
+    assert link and link.group(1) == "Nesaf"
+    assert "Tudalen 1 o 2" in welsh and " page<" not in welsh
