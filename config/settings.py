@@ -27,6 +27,8 @@ _DEV_BLIND_INDEX_KEY = "development-only-blind-index-key"
 VJ_FIELD_KEYS = env_list("VJ_FIELD_KEYS", default=[_DEV_FIELD_KEY] if DEBUG else [])
 VJ_BLIND_INDEX_KEY = env_str("VJ_BLIND_INDEX_KEY",
                              default=_DEV_BLIND_INDEX_KEY if DEBUG else "")
+# Only while `victimjourney rotate_keys --blind-index` runs: the blind-index keys being replaced.
+VJ_BLIND_INDEX_OLD_KEYS = env_list("VJ_BLIND_INDEX_OLD_KEYS", default=[])
 if not DEBUG and (_DEV_FIELD_KEY in VJ_FIELD_KEYS or VJ_BLIND_INDEX_KEY == _DEV_BLIND_INDEX_KEY):
     raise EnvironmentError_(
         "VJ_FIELD_KEYS and VJ_BLIND_INDEX_KEY must not use the development keys when "

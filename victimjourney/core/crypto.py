@@ -245,6 +245,21 @@ def blind_index(text: str) -> str:
     return hmac.digest(key, text.encode(), "sha256").hex()
 
 
+def old_blind_keys() -> list[bytes]:
+    """The keys of VJ_BLIND_INDEX_OLD_KEYS: set only while `rotate_keys --blind-index` moves
+    the stored indexes to VJ_BLIND_INDEX_KEY, so that what is still under an old key is
+    recognised meanwhile. Empty otherwise."""
+    return [_blind_key(value) for value in getattr(settings, "VJ_BLIND_INDEX_OLD_KEYS", ())
+            if value]
+
+
+def blind_indexes(text: str) -> list[str]:
+    """TEXT's blind index under VJ_BLIND_INDEX_KEY, then under each old key still configured
+    (`old_blind_keys`): what a stored index of TEXT may be during a rotation."""
+    return [blind_index(text), *(hmac.digest(key, text.encode(), "sha256").hex()
+                                 for key in old_blind_keys())]
+
+
 @checks.register(checks.Tags.security, deploy=True)
 def keys_check(app_configs: Any = None, **kwargs: Any) -> list[checks.Error]:
     """`check --deploy`: the keys are set and well formed (a server without them would fail

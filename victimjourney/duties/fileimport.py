@@ -45,7 +45,7 @@ from victimjourney.duties.services import (
 )
 from victimjourney.journey.feed import REF_FIELDS, JourneyEvent, check_batch, parse_lines
 from victimjourney.journey.models import ImportBatch
-from victimjourney.journey.services import stored_digest
+from victimjourney.journey.services import stored_digest, stored_digest_matches
 from victimjourney.organisations.selectors import organisation_refs
 
 BATCH_LINES = 50_000
@@ -166,7 +166,7 @@ def _check(checkpoint: ImportCheckpoint, events: list[JourneyEvent]) -> list[Fee
                                         f"{earlier[0]} with other content", ev.id))
             continue
         if ev.id in stored:
-            if stored[ev.id] != digest:
+            if not stored_digest_matches(stored[ev.id], ev.digest):
                 errors.append(FeedError(
                     ev.line, "id", f"event id {ev.id!r} is already stored with other content "
                     "(corrections are new events)", ev.id))

@@ -28,7 +28,7 @@ from victimjourney.core.crypto import seal_payload
 from victimjourney.core.errors import FeedError
 from victimjourney.journey.feed import REF_FIELDS, JourneyEvent, check_batch
 from victimjourney.journey.models import Event
-from victimjourney.journey.services import stored_digest
+from victimjourney.journey.services import stored_digest, stored_digest_matches
 from victimjourney.victims.models import Victim
 
 EVENT_COLUMNS = ("id", "type", "case_id", "victim_key", "provider_id", "occurred_at",
@@ -144,7 +144,7 @@ def _screen(events: list[JourneyEvent], *, keep_valid: bool,
     for ev in events:
         digest = stored.get(ev.id)
         if digest is not None:
-            if digest == stored_digest(ev.digest):
+            if stored_digest_matches(digest, ev.digest):
                 result.repeated += 1
             else:
                 result.errors.append(FeedError(

@@ -17,7 +17,7 @@ import orjson
 from django.db import transaction
 
 from victimjourney.core.bulk import copy_rows, insert_returning, is_postgres
-from victimjourney.core.crypto import blind_index, seal
+from victimjourney.core.crypto import blind_index, blind_indexes, seal
 from victimjourney.linkage.models import LinkKey, LinkRecord
 from victimjourney.linkage.normalise import LinkInput, Normalised, blocking_keys, normalise
 from victimjourney.victims.models import Victim
@@ -47,8 +47,14 @@ def digest_of(name: str, date_of_birth: dt.date | None, contact: dict | None) ->
 
 
 def stored_keys(n: Normalised) -> list[str]:
-    """The record's blocking keys as stored in `LinkKey` and looked up: blind indexes."""
+    """The record's blocking keys as stored in `LinkKey`: blind indexes."""
     return [blind_index(key) for key in blocking_keys(n)]
+
+
+def lookup_keys(n: Normalised) -> list[str]:
+    """The keys to look a record up by: `stored_keys`, and while a rotation of the blind-index
+    key is under way, the same keys under the old keys (records not yet re-indexed)."""
+    return [index for key in blocking_keys(n) for index in blind_indexes(key)]
 
 
 def stored_fields(n: Normalised) -> dict[str, str]:
@@ -81,10 +87,12 @@ def _victim_rows() -> Iterator[tuple]:
         "id", "case_id", "kind", "name", "date_of_birth", "contact").iterator(chunk_size=CHUNK)
 
 
-def records_index_refresh(*, now: dt.datetime) -> IndexResult:
+def records_index_refresh(*, now: dt.datetime, dry_run: bool = False) -> IndexResult:
     """Bring the index in step with the victims: new victims indexed, changed ones
     re-indexed, those no longer linked (a business) removed. Deleted victims take their
-    records with them (cascade)."""
+    records with them (cascade). A record whose digest is under another blind-index key
+    reads as changed, so this also moves the index to a new VJ_BLIND_INDEX_KEY. With
+    DRY_RUN, count and write nothing."""
     result = IndexResult()
     existing = {victim_id: (pk, digest) for pk, victim_id, digest in
                 LinkRecord.objects.values_list("id", "victim_id", "digest").iterator(
@@ -107,6 +115,9 @@ def records_index_refresh(*, now: dt.datetime) -> IndexResult:
             changed.append((known[0], digest, n))
         else:
             fresh.append((victim_id, case_id, digest, n))
+    result.created, result.changed, result.removed = len(fresh), len(changed), len(gone)
+    if dry_run:
+        return result
     with transaction.atomic():
         if gone:
             LinkRecord.objects.filter(pk__in=gone).delete()
@@ -114,7 +125,6 @@ def records_index_refresh(*, now: dt.datetime) -> IndexResult:
             _create(fresh[start:start + CHUNK], now)
         for start in range(0, len(changed), CHUNK):
             _rewrite(changed[start:start + CHUNK], now)
-    result.created, result.changed, result.removed = len(fresh), len(changed), len(gone)
     return result
 
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 from django.db.models import Count
 
 from victimjourney.linkage import splinkmodel
-from victimjourney.linkage.indexing import FIELDS, splink_row, stored_fields, stored_keys
+from victimjourney.linkage.indexing import FIELDS, lookup_keys, splink_row, stored_fields
 from victimjourney.linkage.models import LinkageModel, LinkKey, LinkRecord
 from victimjourney.linkage.normalise import LinkInput, Normalised, normalise
 
@@ -130,7 +130,7 @@ def earlier_records(new: LinkInput | Normalised, *, model: LinkageModel | None =
     n = new if isinstance(new, Normalised) else normalise(new)
     if model is None or not (n.first_name or n.surname):
         return result
-    ids = candidate_ids(stored_keys(n))
+    ids = candidate_ids(lookup_keys(n))
     result.timings["candidates"] = _ms(started)
     records = (LinkRecord.objects.filter(pk__in=ids).values_list("id", "case_id", *FIELDS))
     rows = [splink_row(pk, case_id, values) for pk, case_id, *values in records
