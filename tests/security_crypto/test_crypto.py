@@ -150,3 +150,8 @@ def test_the_deploy_check_reports_missing_or_malformed_keys(settings):
     settings.VJ_FIELD_KEYS = [KEY_A]
     settings.VJ_BLIND_INDEX_KEY = "b" * 32
     assert crypto.keys_check() == []
+    settings.VJ_BLIND_INDEX_OLD_KEYS = ["c" * 31]  # checked too, by its own name
+    assert [(e.id, e.msg.split(":")[0]) for e in crypto.keys_check()] == [
+        ("crypto.E002", "VJ_BLIND_INDEX_OLD_KEYS")]
+    settings.VJ_BLIND_INDEX_OLD_KEYS = ["c" * 32]
+    assert crypto.keys_check() == []

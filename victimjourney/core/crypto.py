@@ -228,6 +228,7 @@ class Unreadable:
 
 @lru_cache(maxsize=4)
 def _blind_key(value: str) -> bytes:
+    """VALUE as an HMAC key: VJ_BLIND_INDEX_KEY, or one of VJ_BLIND_INDEX_OLD_KEYS."""
     if not value:
         raise FieldKeyError(
             "VJ_BLIND_INDEX_KEY is not set: it keys the digests that let a re-sent journey "
@@ -249,8 +250,14 @@ def old_blind_keys() -> list[bytes]:
     """The keys of VJ_BLIND_INDEX_OLD_KEYS: set only while `rotate_keys --blind-index` moves
     the stored indexes to VJ_BLIND_INDEX_KEY, so that what is still under an old key is
     recognised meanwhile. Empty otherwise."""
-    return [_blind_key(value) for value in getattr(settings, "VJ_BLIND_INDEX_OLD_KEYS", ())
-            if value]
+    keys = []
+    for value in getattr(settings, "VJ_BLIND_INDEX_OLD_KEYS", ()):
+        if value and len(value) < 32:
+            raise FieldKeyError("VJ_BLIND_INDEX_OLD_KEYS: each key must be at least 32 "
+                                "characters long (it is a VJ_BLIND_INDEX_KEY being replaced)")
+        if value:
+            keys.append(_blind_key(value))
+    return keys
 
 
 def blind_indexes(text: str) -> list[str]:
@@ -265,7 +272,7 @@ def keys_check(app_configs: Any = None, **kwargs: Any) -> list[checks.Error]:
     """`check --deploy`: the keys are set and well formed (a server without them would fail
     at the first contact detail it reads or writes)."""
     problems = []
-    for number, probe in enumerate((keyring, lambda: blind_index("probe")), start=1):
+    for number, probe in enumerate((keyring, lambda: blind_indexes("probe")), start=1):
         try:
             probe()
         except FieldKeyError as exc:
