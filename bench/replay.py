@@ -378,11 +378,14 @@ def child_raw_tables(feed: str, profile: str | None) -> dict[str, Any]:
         cpu_before, backend_before = _cpu_s(), _backend_cpu_s(backend_pid)
         started = time.perf_counter()
         target.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        per_table = {}
         for table in tables:
+            table_started = time.perf_counter()
             with open(files[table], "rb") as handle, target.cursor() as cursor, \
                     cursor.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
                 while block := handle.read(1 << 20):
                     copy.write(block)
+            per_table[table] = time.perf_counter() - table_started
         target.commit()
         seconds = time.perf_counter() - started
         cpu = _cpu_s() - cpu_before
@@ -396,7 +399,7 @@ def child_raw_tables(feed: str, profile: str | None) -> dict[str, Any]:
             "backend_cpu_s": (None if backend_before is None or backend_after is None
                               else backend_after - backend_before),
             "rows": {t: stored[t] for t in tables}, "rows_copied": copied,
-            "mb": size_mb, "notes": notes}
+            "table_seconds": per_table, "mb": size_mb, "notes": notes}
 
 
 def child_import_file(feed: str, profile: str | None) -> dict[str, Any]:
@@ -709,6 +712,8 @@ def bench_size(server: Server, workdir: Path, cases: int, args: argparse.Namespa
             "cpu_s": round(tables["cpu_s"], 2),
             "backend_cpu_s": _round(tables["backend_cpu_s"], 2),
             "rows": tables["rows"],
+            # each table's COPY (its rows, indexes and keys checked at once), in FK order
+            "table_seconds": {t: round(v, 2) for t, v in tables["table_seconds"].items()},
             "mb": round(tables["mb"], 1),
             # What storing alone costs, against a raw COPY of the events into a bare table:
             # no importer can beat raw_s / tables_s as a share of raw COPY on this schema.
@@ -904,6 +909,14 @@ def print_report(report: dict[str, Any]) -> None:
     row("  rows copied (tables)",
         lambda r: f"{sum(r['raw_tables']['rows'].values()):,} ({len(r['raw_tables']['rows'])})")
     row("  CPU: process + backend (s)", lambda r: _cpu_pair(r["raw_tables"]))
+    def table_cell(name: str) -> Callable[[dict[str, Any]], str]:
+        return lambda r: (f"{r['raw_tables']['rows'].get(name, 0):,}, "
+                          f"{r['raw_tables']['table_seconds'].get(name, 0):.1f}")
+
+    for name in dict.fromkeys(t for r in runs for t in r["raw_tables"]["table_seconds"]):
+        row(f"    {name}: rows, s", table_cell(name))
+    row("  import / raw COPY of the events alone into the product's events table",
+        lambda r: f"{100 * r['raw_tables']['table_seconds'].get('journey_event', 0) / r['import']['seconds']:.1f}%")  # noqa: E501
     row("  storing alone (one connection), as a share of raw COPY",
         lambda r: f"{100 * r['raw_tables']['floor_share_of_raw_copy']:.1f}%")
     row("  storing + parsing + evaluating (CPU s, each alone) over the cores (s)",
