@@ -242,7 +242,10 @@ def _blind_key(value: str) -> bytes:
 def blind_index(text: str) -> str:
     """A keyed HMAC-SHA256 of TEXT (64 hex digits): equal texts give equal indexes, and
     nobody without VJ_BLIND_INDEX_KEY can test a guess."""
-    key = _blind_key(str(getattr(settings, "VJ_BLIND_INDEX_KEY", "") or ""))
+    return _hmac(_blind_key(str(getattr(settings, "VJ_BLIND_INDEX_KEY", "") or "")), text)
+
+
+def _hmac(key: bytes, text: str) -> str:
     return hmac.digest(key, text.encode(), "sha256").hex()
 
 
@@ -260,11 +263,15 @@ def old_blind_keys() -> list[bytes]:
     return keys
 
 
+def old_blind_indexes(text: str) -> list[str]:
+    """TEXT's blind index under each old key still configured (`old_blind_keys`)."""
+    return [_hmac(key, text) for key in old_blind_keys()]
+
+
 def blind_indexes(text: str) -> list[str]:
-    """TEXT's blind index under VJ_BLIND_INDEX_KEY, then under each old key still configured
-    (`old_blind_keys`): what a stored index of TEXT may be during a rotation."""
-    return [blind_index(text), *(hmac.digest(key, text.encode(), "sha256").hex()
-                                 for key in old_blind_keys())]
+    """TEXT's blind index under VJ_BLIND_INDEX_KEY, then under each old key still configured:
+    what a stored index of TEXT may be during a rotation."""
+    return [blind_index(text), *old_blind_indexes(text)]
 
 
 @checks.register(checks.Tags.security, deploy=True)

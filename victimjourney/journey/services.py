@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from victimjourney.core.bulk import is_postgres
-from victimjourney.core.crypto import blind_index, blind_indexes
+from victimjourney.core.crypto import blind_index, blind_indexes, old_blind_indexes
 from victimjourney.journey.feed import event_digest
 from victimjourney.journey.models import Event
 
@@ -30,9 +30,7 @@ def stored_digest_matches(stored: str, digest: str) -> bool:
     """Whether a stored digest is that of content with DIGEST (`feed.event_digest`): under
     VJ_BLIND_INDEX_KEY, or, while a rotation is under way, under an old key still configured
     (`crypto.blind_indexes`)."""
-    if stored == blind_index(digest):
-        return True
-    return stored in blind_indexes(digest)[1:]
+    return stored == blind_index(digest) or stored in old_blind_indexes(digest)
 
 
 SQLITE_APPEND_ONLY = """
