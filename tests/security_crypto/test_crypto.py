@@ -153,5 +153,7 @@ def test_the_deploy_check_reports_missing_or_malformed_keys(settings):
     settings.VJ_BLIND_INDEX_OLD_KEYS = ["c" * 31]  # checked too, by its own name
     assert [(e.id, e.msg.split(":")[0]) for e in crypto.keys_check()] == [
         ("crypto.E002", "VJ_BLIND_INDEX_OLD_KEYS")]
+    assert "(a VJ_BLIND_INDEX_KEY being replaced) must be at least 32 characters long" in (
+        crypto.keys_check()[0].msg)
     settings.VJ_BLIND_INDEX_OLD_KEYS = ["c" * 32]
     assert crypto.keys_check() == []

@@ -227,15 +227,15 @@ class Unreadable:
 # --- Blind indexes --------------------------------------------------------------------------
 
 @lru_cache(maxsize=4)
-def _blind_key(value: str) -> bytes:
-    """VALUE as an HMAC key: VJ_BLIND_INDEX_KEY, or one of VJ_BLIND_INDEX_OLD_KEYS."""
+def _blind_key(value: str, setting: str = "VJ_BLIND_INDEX_KEY") -> bytes:
+    """VALUE as an HMAC key: VJ_BLIND_INDEX_KEY, or (SETTING) one of VJ_BLIND_INDEX_OLD_KEYS."""
     if not value:
         raise FieldKeyError(
-            "VJ_BLIND_INDEX_KEY is not set: it keys the digests that let a re-sent journey "
+            f"{setting} is not set: it keys the digests that let a re-sent journey "
             "event be recognised without storing a guessable hash of a victim's contact "
             "details. Set it to a random string of at least 32 characters.")
     if len(value) < 32:
-        raise FieldKeyError("VJ_BLIND_INDEX_KEY must be at least 32 characters long")
+        raise FieldKeyError(f"{setting} must be at least 32 characters long")
     return value.encode()
 
 
@@ -253,14 +253,9 @@ def old_blind_keys() -> list[bytes]:
     """The keys of VJ_BLIND_INDEX_OLD_KEYS: set only while `rotate_keys --blind-index` moves
     the stored indexes to VJ_BLIND_INDEX_KEY, so that what is still under an old key is
     recognised meanwhile. Empty otherwise."""
-    keys = []
-    for value in getattr(settings, "VJ_BLIND_INDEX_OLD_KEYS", ()):
-        if value and len(value) < 32:
-            raise FieldKeyError("VJ_BLIND_INDEX_OLD_KEYS: each key must be at least 32 "
-                                "characters long (it is a VJ_BLIND_INDEX_KEY being replaced)")
-        if value:
-            keys.append(_blind_key(value))
-    return keys
+    setting = "VJ_BLIND_INDEX_OLD_KEYS: each key (a VJ_BLIND_INDEX_KEY being replaced)"
+    return [_blind_key(value, setting)
+            for value in getattr(settings, "VJ_BLIND_INDEX_OLD_KEYS", ()) if value]
 
 
 def old_blind_indexes(text: str) -> list[str]:
