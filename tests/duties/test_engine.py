@@ -39,7 +39,7 @@ def test_the_issue_example_explains_itself_in_plain_english():
     assert explain(duty, ORGS) == (
         "Tell the victim that the suspect was charged. Owed by Kent Police by the end of "
         "Tuesday 22 April 2014: 1 working day, because the victim was under 18 on the offence "
-        "date (aged 13 on 2014-04-14): vulnerable (enhanced entitlement). Code of Practice for "
+        "date (aged 13 on 14 April 2014): vulnerable (enhanced entitlement). Code of Practice for "
         "Victims of Crime 2013: Victims' Code 2013, police: suspect charged [O]. Met on Tuesday "
         "22 April 2014 (k).")
 

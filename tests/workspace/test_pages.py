@@ -28,11 +28,25 @@ def test_the_case_page_shows_victims_categories_duties_and_timeline(kent_officer
     response = kent_officer.get("/cases/KEN/1/26/")
     text = response.content.decode()
     assert response.status_code == 200
-    assert "the victim was under 18 on the offence date (aged 15 on 2026-11-23)" in text
+    assert "the victim was under 18 on the offence date (aged 15 on 23 November 2026)" in text
     assert "domestic abuse, one of the most serious crimes" in text
     assert 'data-entitlement="suspect_arrested" data-status="breached"' in text
     assert "1 Safe Street" in text  # an investigating officer needs the address
     assert "A suspect was arrested." in text
+
+
+def test_the_case_page_in_welsh_reads_the_engines_reasons_in_welsh(kent_officer, kent_case):
+    kent_officer.get("/language/cy/?next=/duties/")
+    text = kent_officer.get("/cases/KEN/1/26/").content.decode()
+    # The category's tag, its derived reason and its history, and the duties' reasons.
+    assert ">agored i niwed</strong> roedd y dioddefwr o dan 18 oed ar ddyddiad y drosedd " \
+           "(15 oed ar 23 Tachwedd 2026)" in text
+    assert "roedd y dioddefwr yn ddioddefwr cam-drin domestig, un o’r troseddau mwyaf " \
+           "difrifol" in text
+    assert "yn berthnasol (yn deillio o’r ffeithiau)" in text
+    for english in ("the victim was under 18", "one of the most serious crimes",
+                    ">vulnerable<", "applies (derived)"):
+        assert english not in text
 
 
 def test_every_view_of_a_case_is_audited(kent_officer, kent_case):

@@ -1,7 +1,8 @@
 """Plain-English (or Welsh) explanations of duties, from the duty's own facts and its rule.
 
-The sentences are translated in the active language; the facts the engine recorded (the basis
-of the deadline, the reason a duty is not applicable) and legal citations stay as recorded.
+The sentences are translated in the active language, and so are the facts the engine recorded
+(the basis of the deadline, the reason a duty is not applicable: `duties.recorded.shown`);
+legal citations, event ids and what people typed stay as recorded.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from victimjourney.code.editions import EDITIONS
 from victimjourney.code.model import Entitlement
 from victimjourney.core.clock import local_date
 from victimjourney.duties.engine import DutyResult
+from victimjourney.duties.recorded import shown
 from victimjourney.organisations.reference import OrganisationRef
 
 
@@ -34,7 +36,7 @@ def explain(duty: DutyResult, orgs: Mapping[str, OrganisationRef]) -> str:
     owed_by = org.name if org else duty.provider
     level = _("enhanced entitlement") if duty.enhanced else _("standard entitlement")
     spec = rule.enhanced if duty.enhanced else rule.standard
-    facts = {"org": owed_by, "basis": duty.basis, "level": level,
+    facts = {"org": owed_by, "basis": shown(duty.basis), "level": level,
              "deadline": spec.describe_translated()}
     parts = [_(rule.action)]
     if spec.kind == "before_event":
@@ -64,7 +66,7 @@ def explain(duty: DutyResult, orgs: Mapping[str, OrganisationRef]) -> str:
     elif duty.status == "breached":
         parts.append(_("Breached: not done by the deadline."))
     elif duty.status == "not_applicable":
-        parts.append(_("Not applicable: %(reason)s.") % {"reason": duty.reason})
+        parts.append(_("Not applicable: %(reason)s.") % {"reason": shown(duty.reason)})
     else:
         parts.append(_("Open."))
     return " ".join(parts)

@@ -81,7 +81,7 @@ def crime_facts(data: dict, report_date: dt.date, any_child_victim: bool = False
     elif data.get("death"):
         reason = "a death caused by criminal conduct"
     elif data.get("most_serious"):
-        reason = f"{offence or 'the offence'}, recorded as one of the most serious crimes"
+        reason = offence or "the offence"  # the force recorded it as one of the most serious
     else:
         for keyword, label in MOST_SERIOUS_KEYWORDS:
             if keyword in lowered:

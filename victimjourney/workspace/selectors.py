@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from victimjourney.accounts.permissions import fields_visible
 from victimjourney.cases.models import Case
 from victimjourney.core.clock import local_date
-from victimjourney.duties.engine import CATEGORY_LABELS
+from victimjourney.duties.recorded import category_label
 from victimjourney.duties.selectors import DutyView, duties_of_case, duty_views
 from victimjourney.journey.catalogue import EVENT_TYPES, STAGES
 from victimjourney.journey.models import Event
@@ -89,7 +89,7 @@ def _current_categories(history: list[CategoryRecord], now: dt.datetime) -> list
     for record in history:
         if record.effective_at <= now:
             latest[record.category] = record
-    return [CategoryLine(CATEGORY_LABELS.get(r.category, r.category), r.reason, r.source,
+    return [CategoryLine(category_label(r.category), r.reason, r.source,
                          r.effective_at, r.confirmed_by)
             for r in latest.values() if r.state == "applies"]
 
