@@ -33,6 +33,7 @@ def test_the_case_page_shows_victims_categories_duties_and_timeline(kent_officer
     assert 'data-entitlement="suspect_arrested" data-status="breached"' in text
     assert "1 Safe Street" in text  # an investigating officer needs the address
     assert "A suspect was arrested." in text
+    assert "kind: Person; victim V1" in text  # a catalogue choice by its label, not its code
 
 
 def test_the_case_page_in_welsh_reads_the_engines_reasons_in_welsh(kent_officer, kent_case):
@@ -44,8 +45,9 @@ def test_the_case_page_in_welsh_reads_the_engines_reasons_in_welsh(kent_officer,
     assert "roedd y dioddefwr yn ddioddefwr cam-drin domestig, un o’r troseddau mwyaf " \
            "difrifol" in text
     assert "yn berthnasol (yn deillio o’r ffeithiau)" in text
+    assert "math: Person; dioddefwr V1" in text  # the timeline: a choice by its label
     for english in ("the victim was under 18", "one of the most serious crimes",
-                    ">vulnerable<", "applies (derived)"):
+                    ">vulnerable<", "applies (derived)", "kind: person"):
         assert english not in text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -18,6 +19,7 @@ from victimjourney.journey.models import Event
 from victimjourney.letters.content import LETTER_TYPES
 from victimjourney.organisations.reference import OrganisationRef
 from victimjourney.victims.models import CategoryRecord, Victim
+from victimjourney.workspace.forms import CHOICE_LABELS
 
 
 @dataclass
@@ -76,8 +78,19 @@ SUMMARY_LABELS = {
 
 
 def _summary(event: Event) -> str:
+    """The event's main facts, a choice from the catalogue by its label ("decision: No
+    further action", not the code), what was typed as typed."""
     data = event.data or {}
-    parts = [f"{_(label)}: {data[key]}" for key, label in SUMMARY_LABELS.items()
+    spec = EVENT_TYPES.get(event.type)
+
+    def value(key: str) -> Any:
+        value = data[key]
+        field = spec.fields.get(key) if spec else None
+        if field is not None and field.kind == "enum" and value in CHOICE_LABELS:
+            return CHOICE_LABELS[value]
+        return value
+
+    parts = [f"{_(label)}: {value(key)}" for key, label in SUMMARY_LABELS.items()
              if data.get(key)]
     if event.victim_key:
         parts.append(_("victim %(key)s") % {"key": event.victim_key})
