@@ -51,6 +51,15 @@ def test_the_case_page_in_welsh_reads_the_engines_reasons_in_welsh(kent_officer,
         assert english not in text
 
 
+def test_the_recording_form_in_welsh_has_welsh_heading_and_hints(kent_officer, kent_case):
+    kent_officer.get("/language/cy/?next=/duties/")
+    text = kent_officer.get("/cases/KEN/1/26/record/contact.made/").content.decode()
+    assert "Cyswllt â’r dioddefwr: y dystiolaeth sy’n cyflawni dyletswydd." in text
+    assert "y digwyddiad y mae’r cyswllt hwn yn cyflawni ei ddyletswydd" in text
+    for english in ("Contact with the victim", "the event whose duty this contact fulfils"):
+        assert english not in text
+
+
 def test_every_view_of_a_case_is_audited(kent_officer, kent_case):
     kent_officer.get("/cases/KEN/1/26/")
     entry = AuditEntry.objects.get(action="view_case")

@@ -79,42 +79,42 @@ def _t(type_name: str, stage: int, doc: str, /, added: bool = False, victim: boo
 
 
 S = Field("str")
-REASON = Field("str", doc="why, in plain words")
+REASON = Field("str", doc=gettext_noop("why, in plain words"))
 
 EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
     # 1. first contact
     _t("crime.reported", 1, gettext_noop("A crime was reported to the police."),
-       offence=Field("str", required=True, doc="Home Office offence name or code"),
-       offence_group=Field("str", doc="e.g. violence against the person, sexual offences"),
+       offence=Field("str", required=True, doc=gettext_noop("Home Office offence name or code")),
+       offence_group=Field("str", doc=gettext_noop("e.g. violence against the person, sexual offences")),
        channel=Field("enum", choices=CHANNELS),
        domestic_abuse=Field("bool"),
        hate=Field("list", items="enum", choices=HATE_STRANDS),
        sexual_offence=Field("bool"),
-       most_serious=Field("bool", doc="an offence on the Code's most-serious-crime list"),
-       death=Field("bool", doc="a death was caused by the criminal conduct"),
-       violent_or_sexual=Field("bool", doc="a specified violent or sexual offence (VCS)"),
-       offence_date=Field("date", doc="when it happened; defaults to the report's local date")),
+       most_serious=Field("bool", doc=gettext_noop("an offence on the Code's most-serious-crime list")),
+       death=Field("bool", doc=gettext_noop("a death was caused by the criminal conduct")),
+       violent_or_sexual=Field("bool", doc=gettext_noop("a specified violent or sexual offence (VCS)")),
+       offence_date=Field("date", doc=gettext_noop("when it happened; defaults to the report's local date"))),
     _t("crime.recorded", 1, gettext_noop("The crime was recorded under the National Crime Recording Standard."),
        crime_reference=S),
     _t("crime.cancelled", 1, gettext_noop("The crime record was cancelled (no-crimed)."),
-       reason=Field("str", required=True), correct=Field("bool", doc="judged correct on audit")),
+       reason=Field("str", required=True), correct=Field("bool", doc=gettext_noop("judged correct on audit"))),
     _t("victim.identified", 1,
        gettext_noop("A victim (or a person exercising a victim's rights) was identified."),
        victim=True,
        kind=Field("enum", required=True, choices=VICTIM_KINDS),
        name=S, date_of_birth=Field("date"), contact=Field("object"),
        language=Field("enum", choices=("en", "cy")),
-       on_behalf_of=Field("victim_ref", doc="the victim whose rights this person exercises"),
+       on_behalf_of=Field("victim_ref", doc=gettext_noop("the victim whose rights this person exercises")),
        relationship=S),
     _t("victim.categorised", 1, gettext_noop("A category was confirmed, added, declined or removed by a person."),
        victim=True,
        category=Field("enum", required=True, choices=CATEGORIES),
        reason=Field("str", required=True),
        confirmed_by=S,
-       state=Field("enum", choices=CATEGORY_STATES, doc="default: applies")),
+       state=Field("enum", choices=CATEGORY_STATES, doc=gettext_noop("default: applies"))),
     _t("victim.opted_out", 0, gettext_noop("The victim asked not to receive a service."), added=True,
        victim=True,
-       entitlements=Field("list", required=True, doc="entitlement ids, or 'all' for every update"),
+       entitlements=Field("list", required=True, doc=gettext_noop("entitlement ids, or 'all' for every update")),
        reason=REASON),
     # 2. response
     _t("response.attended", 2, gettext_noop("Officers attended.")),
@@ -156,7 +156,7 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
        disposal=Field("enum", required=True, choices=OOC_DISPOSALS)),
     _t("right_to_review.requested", 4, gettext_noop("The victim asked for a review of a decision (VRR)."),
        scheme=Field("enum", required=True, choices=("police", "cps")),
-       decision=Field("event_ref", doc="the decision to be reviewed")),
+       decision=Field("event_ref", doc=gettext_noop("the decision to be reviewed"))),
     _t("right_to_review.decided", 4, gettext_noop("A Victims' Right to Review request was decided."),
        request=Field("event_ref", required=True),
        outcome=Field("enum", choices=("upheld", "overturned", "resolved_locally"))),
@@ -217,7 +217,7 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
     # 8. compensation and complaints
     _t("cics.information_given", 8, gettext_noop("Information about criminal injuries compensation was given.")),
     _t("complaint.received", 8, gettext_noop("A complaint about a Code entitlement was received."),
-       about=Field("org_ref", doc="the organisation complained about; default: the provider"),
+       about=Field("org_ref", doc=gettext_noop("the organisation complained about; default: the provider")),
        entitlement=S),
     _t("complaint.responded", 8, gettext_noop("A complaint was acknowledged or answered."),
        complaint=Field("event_ref", required=True),
@@ -229,16 +229,16 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
     # any stage
     _t("contact.made", 0, gettext_noop("Contact with the victim: the evidence that fulfils a duty."),
        channel=Field("enum", required=True, choices=CONTACT_CHANNELS),
-       answers=Field("event_ref", doc="the event whose duty this contact fulfils"),
-       entitlements=Field("list", doc="limit to these entitlements (default: all the answered "
-                                      "event's duties fulfilled by contact)"),
+       answers=Field("event_ref", doc=gettext_noop("the event whose duty this contact fulfils")),
+       entitlements=Field("list", doc=gettext_noop("limit to these entitlements (default: all the answered "
+                                      "event's duties fulfilled by contact)")),
        summary=S),
     _t("flag.set", 0, gettext_noop("A flag on the victim that every agency on the case must see."),
        added=True, victim=True,
        flag=Field("enum", required=True, choices=FLAGS),
-       note=Field("str", doc="what the flag means for this victim"),
-       set_by=Field("str", doc="the person who set it"),
-       review_on=Field("date", required=True, doc="when the flag must be checked again")),
+       note=Field("str", doc=gettext_noop("what the flag means for this victim")),
+       set_by=Field("str", doc=gettext_noop("the person who set it")),
+       review_on=Field("date", required=True, doc=gettext_noop("when the flag must be checked again"))),
     _t("flag.cleared", 0, gettext_noop("A flag was cleared."), added=True, victim=True,
        flag=Field("enum", required=True, choices=FLAGS),
        reason=Field("str", required=True), cleared_by=S),
@@ -246,13 +246,13 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
        added=True,
        corrects=Field("event_ref", required=True),
        reason=Field("str", required=True),
-       withdrawn=Field("bool", doc="the corrected event was recorded in error"),
-       replacement=Field("object", doc="new values for occurred_at, received_at, victim or "
-                                       "data fields of the corrected event")),
+       withdrawn=Field("bool", doc=gettext_noop("the corrected event was recorded in error")),
+       replacement=Field("object", doc=gettext_noop("new values for occurred_at, received_at, victim or "
+                                       "data fields of the corrected event"))),
     # The victim portal and the messages between a victim and the team on the case.
     _t("victim.opted_in", 0, gettext_noop("The victim asked to receive a service again."),
        added=True, victim=True,
-       entitlements=Field("list", required=True, doc="entitlement ids, or 'all'")),
+       entitlements=Field("list", required=True, doc=gettext_noop("entitlement ids, or 'all'"))),
     _t("victim.preferences_updated", 0,
        gettext_noop("The victim changed how they want to be contacted."), added=True,
        victim=True,
@@ -278,12 +278,12 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
     _t("interview.video_recorded", 3,
        gettext_noop("A video-recorded (Achieving Best Evidence) interview with the victim."),
        added=True, victim=True,
-       consent_sought=Field("bool", doc="the victim was asked whether they wanted a video "
-                                        "interview or a written statement")),
+       consent_sought=Field("bool", doc=gettext_noop("the victim was asked whether they wanted a video "
+                                        "interview or a written statement"))),
     _t("offender.risk_assessed", 6,
        gettext_noop("The offender's likelihood of reoffending was assessed (OASys)."),
        added=True,
-       complete=Field("bool", doc="every section of the assessment was completed")),
+       complete=Field("bool", doc=gettext_noop("every section of the assessment was completed"))),
 )}
 
 TOP_LEVEL_FIELDS = (

@@ -89,7 +89,7 @@ def _form_field(name: str, spec: Field, event_choices: list[tuple[str, str]],
                 victim_choices: list[tuple[str, str]]) -> forms.Field:
     label = LABELS.get(name, name.replace("_", " ").capitalize())
     required = spec.required
-    help_text = spec.doc
+    help_text = _(spec.doc) if spec.doc else ""
     if spec.kind == "bool":
         return forms.BooleanField(label=label, required=False, help_text=help_text)
     if spec.kind == "int":
