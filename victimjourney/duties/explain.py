@@ -33,7 +33,7 @@ def rule_for(edition: str, entitlement: str) -> Entitlement:
 def explain(duty: DutyResult, orgs: Mapping[str, OrganisationRef]) -> str:
     rule = rule_for(duty.edition, duty.entitlement)
     org = orgs.get(duty.provider)
-    owed_by = org.name if org else duty.provider
+    owed_by = org.local_name if org else duty.provider
     level = _("enhanced entitlement") if duty.enhanced else _("standard entitlement")
     spec = rule.enhanced if duty.enhanced else rule.standard
     facts = {"org": owed_by, "basis": shown(duty.basis), "level": level,

@@ -47,7 +47,7 @@ def duty_views(duties: QuerySet[Duty] | list[Duty], orgs: dict[str, Organisation
         spec = rule.enhanced if duty.enhanced else rule.standard
         out.append(DutyView(duty, gettext(rule.title), gettext(rule.action),
                             explain(duty_as_result(duty), orgs),
-                            org.name if org else duty.provider_id,
+                            org.local_name if org else duty.provider_id,
                             spec.describe_translated()))
     return out
 

@@ -142,7 +142,7 @@ def letter_for(*, case: Case, victim: Victim, event: Event, sender: Organisation
     with translation.override(language):
         return Letter(
             language=language,
-            sender=sender.name,
+            sender=sender.local_name,
             recipient=victim.name or _("The victim"),
             reference=case.reference,
             dated=dated,

@@ -81,7 +81,7 @@ def notice_content(*, kind: NoticeKind, case: Case, victim: Victim, event: Event
     data = (event.data or {}) if event is not None else {}
     with translation.override(language):
         context: dict[str, Any] = {
-            "sender": sender.name, "recipient": victim.name, "data": data,
+            "sender": sender.local_name, "recipient": victim.name, "data": data,
             "trigger_type": event.type if event is not None else "",
             "occurred": _day(event.occurred_at) if event is not None else "",
             "portal_url": portal_url(), **(extra or {}),

@@ -1,6 +1,6 @@
 from django.db import models
 
-from victimjourney.organisations.reference import KINDS
+from victimjourney.organisations.reference import KINDS, local_name
 
 
 class Organisation(models.Model):
@@ -29,3 +29,8 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def local_name(self) -> str:
+        """The name to show: its Welsh form on a Welsh page, where it has one."""
+        return local_name(self.code, self.name)

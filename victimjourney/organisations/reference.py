@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import get_language
+
 DATA = Path(__file__).parent / "data"
 
 KINDS = {
@@ -39,6 +41,11 @@ class OrganisationRef:
     probation_region: str = ""  # for police forces
     country: str = "England"
     population: int | None = None
+
+    @property
+    def local_name(self) -> str:
+        """The name to show: its Welsh form on a Welsh page, where it has one."""
+        return local_name(self.code, self.name)
 
 
 CPS_AREAS = {
@@ -203,3 +210,19 @@ def _country_of(force: str) -> str:
 
 def organisation_kind(code: str) -> str:
     return code.split(":", 1)[0]
+
+
+@lru_cache(maxsize=1)
+def welsh_names() -> dict[str, str]:
+    """The Welsh names of organisations in Wales (and of those serving England and Wales),
+    by code (`data/welsh_names.csv`): what a Welsh page shows instead of the English name."""
+    return {row["code"]: row["name_cy"] for row in _read_csv("welsh_names.csv")}
+
+
+def local_name(code: str, name: str) -> str:
+    """NAME, or the organisation's Welsh name when the active language is Welsh and it has
+    one. For pages and letters only: feeds, the API, exports and the audit log keep NAME."""
+    language = get_language() or ""
+    if language.startswith("cy"):
+        return welsh_names().get(code, name)
+    return name

@@ -166,7 +166,7 @@ def victim_rights(victim: Victim) -> list[RightLine]:
         due = (formats.date_format(duty.due_date, "j F Y") if duty.due_date
                else spec.describe_translated())
         out.append(RightLine(duty.entitlement, _(rule.title), plain_action(rule),
-                             duty.provider.name, due, duty.status,
+                             duty.provider.local_name, due, duty.status,
                              _(STATUS_WORDS[duty.status])))
     return out
 

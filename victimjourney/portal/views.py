@@ -222,7 +222,7 @@ def review(request: HttpRequest, victim: Victim) -> HttpResponse:
 
 @portal_victim
 def complaint(request: HttpRequest, victim: Victim) -> HttpResponse:
-    choices = [(org.code, org.name) for org in selectors.named_contacts(victim)]
+    choices = [(org.code, org.local_name) for org in selectors.named_contacts(victim)]
     form = ComplaintForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         services.victim_event(victim=victim, event_type="complaint.received", data={

@@ -141,7 +141,7 @@ def case_page(case: Case, *, role: str, relationship: str, orgs: dict[str, Organ
         etype = EVENT_TYPES.get(ev.type)
         org = orgs.get(ev.provider_id)
         item = TimelineEvent(ev, _(etype.doc) if etype else ev.type, ev.occurred_at,
-                             org.name if org else ev.provider_id, _summary(ev),
+                             org.local_name if org else ev.provider_id, _summary(ev),
                              letter=ev.type in LETTER_TYPES)
         stage = etype.stage if etype else 0
         by_stage.setdefault(stage, []).append(item)
@@ -204,6 +204,6 @@ def flags_in_force(events: list[Event], *, orgs: dict[str, OrganisationRef],
                                        domestic_abuse=domestic_abuse, event_type=ev.type)
         note = (data or {}).get("note", "")
         out.append(FlagView(victim, flag, _(FLAG_LABELS.get(flag, flag)), note,
-                            ev.data.get("set_by", ""), org.name if org else ev.provider_id,
+                            ev.data.get("set_by", ""), org.local_name if org else ev.provider_id,
                             ev.occurred_at, review, review is not None and review < today))
     return out
