@@ -201,6 +201,9 @@ PRIVACY_RETENTION_OVERRIDES = env_list("PRIVACY_RETENTION_OVERRIDES", default=[]
 # Notifications (docs/NOTIFICATIONS.md). Email goes by SMTP; texts and letters by GOV.UK
 # Notify. Unset variables keep the notifications app's local defaults
 # (victimjourney/notifications/conf.py); the Notify key and callback token are secrets.
+# The portal's sign-in codes go through Django's EMAIL_BACKEND (SMTP); scripts/demo sets the
+# console backend, so that a demo's codes appear in the server's output.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")

@@ -63,3 +63,4 @@ def test_welsh_pages_name_the_force_in_welsh(client: Client):
     assert '<span class="govuk-caption-l">Heddlu Gwent</span>' in page
     assert "Gwent Police" not in page
     assert '<span class="govuk-caption-l">Gwent Police</span>' in english
+

@@ -203,3 +203,23 @@ def test_csrf_is_enforced(case):
                                                 "contact": "sam@example.invalid"})
     assert response.status_code == 403
     assert not mail.outbox
+
+
+def test_a_welsh_speaking_victim_is_answered_in_welsh_unless_the_browser_chose(client):
+    ref = "GWE/8/26"
+    with clock.frozen(NOW):
+        feed_import(lines=lines(
+            raw("w1", "crime.reported", "2026-11-16 09:00", case=ref, offence="assault",
+                provider="police:gwent"),
+            raw("w2", "victim.identified", "2026-11-16 09:00", case=ref, victim="V1",
+                kind="person", name="Cerys", language="cy", provider="police:gwent",
+                contact={"email": "cerys@example.invalid"}),
+        ), source="test")
+        response = sign_in(client, reference=ref, contact="cerys@example.invalid")
+        assert response.cookies["django_language"].value == "cy"
+        assert 'lang="cy"' in client.get("/portal/case/").content.decode()
+        chose = Client()
+        chose.get("/language/en/?next=/portal/")
+        assert "django_language" not in sign_in(chose, reference=ref,
+                                                contact="cerys@example.invalid").cookies
+        assert 'lang="en"' in chose.get("/portal/case/").content.decode()

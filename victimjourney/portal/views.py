@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -101,7 +102,14 @@ def code(request: HttpRequest) -> HttpResponse:
             request.session.set_expiry(int(security.SESSION_IDLE.total_seconds()))
             request.session.pop(SESSION_REFERENCE, None)
             _audit(victim, "sign_in")
-            return redirect("portal-case")
+            response = redirect("portal-case")
+            if (settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+                    and victim.language in dict(settings.LANGUAGES)):
+                # No language chosen on this browser: the portal speaks the victim's own.
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, victim.language,
+                                    max_age=365 * 24 * 3600, samesite="Lax",
+                                    secure=request.is_secure(), httponly=True)
+            return response
     return render(request, "portal/form.html", {
         "form": form, "title": _("Enter your code"),
         "intro": _("If the details you gave match our records, we have sent a code to your "
