@@ -19,6 +19,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+from django.utils.translation import gettext_noop
 
 from victimjourney.core.clock import start_of_local_day
 from victimjourney.inspection.registry import Metric, all_metrics
@@ -34,11 +35,14 @@ from victimjourney.inspection.stats import wilson
 
 DIMENSIONS = ("force", "provider", "offence_group", "category", "victim_category", "stage",
               "channel", "month", "quarter", "year")
-DIMENSION_LABELS = {
-    "force": "police force area", "provider": "organisation that owes the service",
-    "offence_group": "offence group", "category": "victim category (enhanced or standard)",
-    "victim_category": "victim category", "stage": "journey stage",
-    "channel": "reporting channel", "month": "month", "quarter": "quarter", "year": "year",
+DIMENSION_LABELS = {  # shown in the page's language (gettext) on the dashboards
+    "force": gettext_noop("police force area"),
+    "provider": gettext_noop("organisation that owes the service"),
+    "offence_group": gettext_noop("offence group"),
+    "category": gettext_noop("victim category (enhanced or standard)"),
+    "victim_category": gettext_noop("victim category"), "stage": gettext_noop("journey stage"),
+    "channel": gettext_noop("reporting channel"), "month": gettext_noop("month"),
+    "quarter": gettext_noop("quarter"), "year": gettext_noop("year"),
 }
 
 

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 OUTCOMES = [
-    ("fully", "Fully met"),
-    ("partially", "Partially met"),
-    ("not_met", "Not met"),
+    ("fully", _("Fully met")),
+    ("partially", _("Partially met")),
+    ("not_met", _("Not met")),
 ]
 
 

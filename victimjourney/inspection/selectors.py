@@ -11,6 +11,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_noop
 
 from victimjourney.accounts.permissions import DASHBOARDS, permitted
 from victimjourney.inspection.metrics import Count, MetricResult, Period, metrics_compute
@@ -120,7 +121,7 @@ def metric_detail(metric: Metric, *, as_of: dt.datetime, year: int | None,
     by_force = result.breakdowns.get("force", {})
     plot = funnel((f, c.numerator, c.denominator) for f, c in sorted(by_force.items()))
     positions = {p.name: p.position for p in plot.points} if plot else {}
-    rows = [(names.get(f, f), c, positions.get(f, "no cases"))
+    rows = [(names.get(f, f), c, positions.get(f, gettext_noop("no cases")))
             for f, c in sorted(by_force.items(), key=lambda kv: names.get(kv[0], kv[0]))]
     return MetricDetail(result, plot, rows)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from victimjourney.cases.models import Case
 from victimjourney.core import clock
@@ -82,14 +83,16 @@ def judgements_import(*, rows: Iterable[dict[str, str]], source: str, user: Any 
         clean = {k.strip(): (v or "").strip() for k, v in row.items() if k}
         for name in ("case", "finding", "outcome"):
             if not clean.get(name):
-                problems.append(ImportProblem(number, name, "required"))
+                problems.append(ImportProblem(number, name, _("required")))
         if clean.get("finding") and clean["finding"] not in JUDGEMENT_FINDINGS:
-            problems.append(ImportProblem(number, "finding", f"unknown finding "
-                                          f"{clean['finding']!r}; one of "
-                                          f"{', '.join(sorted(JUDGEMENT_FINDINGS))}"))
+            problems.append(ImportProblem(number, "finding", _(
+                "unknown finding %(finding)s; one of %(findings)s") % {
+                    "finding": repr(clean["finding"]),
+                    "findings": ", ".join(sorted(JUDGEMENT_FINDINGS))}))
         if clean.get("outcome") and clean["outcome"] not in OUTCOME_CODES:
-            problems.append(ImportProblem(number, "outcome", f"{clean['outcome']!r} is not "
-                                          "fully, partially or not_met"))
+            problems.append(ImportProblem(number, "outcome", _(
+                "%(outcome)s is not fully, partially or not_met") % {
+                    "outcome": repr(clean["outcome"])}))
         parsed.append((number, clean))
     references = {row["case"] for _, row in parsed if row.get("case")}
     case_ids: dict[str, int] = {}
@@ -100,11 +103,12 @@ def judgements_import(*, rows: Iterable[dict[str, str]], source: str, user: Any 
     seen: dict[tuple[str, str, str], int] = {}
     for number, row in parsed:
         if row.get("case") and row["case"] not in case_ids:
-            problems.append(ImportProblem(number, "case", f"no case {row['case']!r}"))
+            problems.append(ImportProblem(number, "case", _("no case %(case)s")
+                                          % {"case": repr(row["case"])}))
         key = (row.get("case", ""), row.get("finding", ""), row.get("subject", ""))
         if key in seen:
-            problems.append(ImportProblem(number, "case", f"the same file, finding and "
-                                          f"subject as line {seen[key]}"))
+            problems.append(ImportProblem(number, "case", _(
+                "the same file, finding and subject as line %(line)s") % {"line": seen[key]}))
         seen[key] = number
     if problems:
         raise JudgementImportError(sorted(problems, key=lambda p: p.line))
@@ -130,7 +134,7 @@ def judgements_import_csv(*, path: str | Path, user: Any = None) -> int:
         reader = csv.DictReader(handle)
         missing = {"case", "finding", "outcome"} - set(reader.fieldnames or ())
         if missing:
-            raise JudgementImportError([ImportProblem(1, name, "missing column")
+            raise JudgementImportError([ImportProblem(1, name, _("missing column"))
                                         for name in sorted(missing)])
         return judgements_import(rows=reader, source=f"import:{Path(path).name}", user=user)
 

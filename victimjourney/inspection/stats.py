@@ -14,6 +14,21 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
+# A unit's position against the funnel's limits (UnitPoint.position), marked for translation.
+POSITIONS = (
+    gettext_noop("within limits"),
+    # xgettext:no-python-format
+    gettext_noop("above 95% limit"),
+    # xgettext:no-python-format
+    gettext_noop("below 95% limit"),
+    # xgettext:no-python-format
+    gettext_noop("above 99.8% limit"),
+    # xgettext:no-python-format
+    gettext_noop("below 99.8% limit"),
+)
+
 Z95 = 1.959963984540054  # two-sided 95%
 Z998 = 3.090232306167813  # two-sided 99.8%
 
@@ -66,6 +81,8 @@ class UnitPoint:
 
     @property
     def position(self) -> str:
+        """Where the unit lies against the limits, in English (the dashboards translate it:
+        the words are marked in POSITIONS)."""
         if self.outside998:
             return "above 99.8% limit" if self.z > 0 else "below 99.8% limit"
         if self.outside95:

@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from victimjourney.accounts.permissions import permitted
 from victimjourney.audit.services import audit_record
@@ -23,7 +25,7 @@ from victimjourney.inspection.charts import funnel_svg, rates_svg
 from victimjourney.inspection.forms import JudgementForm, JudgementImportForm, SampleForm
 from victimjourney.inspection.metrics import DIMENSION_LABELS
 from victimjourney.inspection.models import Judgement
-from victimjourney.inspection.registry import OUTCOME_LABELS
+from victimjourney.inspection.registry import OUTCOME_LABELS, translated
 from victimjourney.inspection.selectors import (
     dashboard_overview,
     metric_detail,
@@ -45,6 +47,11 @@ from victimjourney.inspection.services import (
 )
 from victimjourney.journey.catalogue import STAGES
 from victimjourney.organisations.selectors import organisation_refs
+
+# Groups of a breakdown that are words rather than names or codes (the category dimension's
+# two groups; "unknown" where a unit has no value), shown in the page's language.
+GROUP_WORDS = {"enhanced": gettext_noop("enhanced"), "standard": gettext_noop("standard"),
+               "unknown": gettext_noop("unknown")}
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -70,8 +77,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     for r in results:
         if r.metric.kind == "entitlement":
             stages.setdefault(r.metric.stage, []).append(r)
-    chart = rates_svg([(r.metric.title, r.overall) for r in findings],
-                      title="Findings of the inspectorates, computed")
+    chart = rates_svg([(translated(r.metric.title), r.overall) for r in findings],
+                      title=_("Findings of the inspectorates, computed"))
     this_year = clock.local_date(clock.now()).year
     return render(request, "inspection/overview.html", {
         "staff": staff, "year": year, "findings": findings,
@@ -89,13 +96,17 @@ def metric(request: HttpRequest, metric_id: str) -> HttpResponse:
     year = _year(request)
     names = _names()
     detail = metric_detail(chosen, as_of=clock.now(), year=year, names=names)
+    title = translated(chosen.title)
     funnel_chart = ""
     if detail.funnel is not None and len(detail.funnel.points) > 1:
-        funnel_chart = funnel_svg(detail.funnel, title=f"{chosen.title}, by police force area")
+        funnel_chart = funnel_svg(detail.funnel, title=_("%(title)s, by police force area")
+                                  % {"title": title})
     months = sorted(detail.result.breakdowns.get("month", {}).items())
-    month_chart = rates_svg(months, title=f"{chosen.title}, by month") if months else ""
-    breakdowns = [(dim, DIMENSION_LABELS[dim],
-                   [(names.get(g, g), c) for g, c in groups.items()])
+    month_chart = (rates_svg(months, title=_("%(title)s, by month") % {"title": title})
+                   if months else "")
+    breakdowns = [(dim, _(DIMENSION_LABELS[dim]),
+                   [(_(GROUP_WORDS[g]) if g in GROUP_WORDS else names.get(g, g), c)
+                    for g, c in groups.items()])
                   for dim, groups in detail.result.breakdowns.items()
                   if dim not in ("force", "month")]
     return render(request, "inspection/metric.html", {
@@ -103,7 +114,8 @@ def metric(request: HttpRequest, metric_id: str) -> HttpResponse:
         "funnel_chart": mark_safe(funnel_chart),  # noqa: S308 - generated SVG
         "month_chart": mark_safe(month_chart),  # noqa: S308 - generated SVG
         "months": months, "breakdowns": breakdowns,
-        "parts": [(OUTCOME_LABELS.get(o, o), n) for o, n in detail.result.overall.parts.items()],
+        "parts": [(translated(OUTCOME_LABELS.get(o, o)), n)
+                  for o, n in detail.result.overall.parts.items()],
         "overdispersion": detail.funnel.overdispersion if detail.funnel else None,
     })
 
@@ -118,7 +130,10 @@ def samples(request: HttpRequest) -> HttpResponse:
                             per_stratum=data["per_stratum"], year=data["year"],
                             finding=data["finding"] or "",
                             created_by=staff.user.get_username())
-        messages.success(request, f"Drew {drawn.files.count()} case files.")
+        count = drawn.files.count()
+        messages.success(request, ngettext("Drew %(count)s case file.",
+                                           "Drew %(count)s case files.", count)
+                         % {"count": count})
         return redirect("inspection-sample", sample_id=drawn.pk)
     return render(request, "inspection/samples.html", {"form": form,
                                                        "samples": samples_list()})
@@ -154,7 +169,8 @@ def judge_file(request: HttpRequest, sample_id: int, file_id: int) -> HttpRespon
                          sample=found, source=f"form:sample {found.pk}")
         audit_record(user=request.user, action="record_judgement", case_reference=case.reference,
                      detail=f"{data['finding']}: {data['outcome']}")
-        messages.success(request, f"Judgement recorded for {case.reference}.")
+        messages.success(request, _("Judgement recorded for %(reference)s.")
+                         % {"reference": case.reference})
         return redirect("inspection-sample", sample_id=found.pk)
     audit_record(user=request.user, action="view_case_file", case_reference=case.reference,
                  detail=f"inspection sample {found.pk}")
@@ -184,6 +200,8 @@ def judgements_upload(request: HttpRequest) -> HttpResponse:
         else:
             audit_record(user=request.user, action="import_judgements",
                          detail=f"{stored} judgements from {upload.name}")
-            messages.success(request, f"Imported {stored} judgements.")
+            messages.success(request, ngettext("Imported %(count)s judgement.",
+                                               "Imported %(count)s judgements.", stored)
+                             % {"count": stored})
             return redirect("inspection-samples")
     return render(request, "inspection/import.html", {"form": form, "problems": problems})

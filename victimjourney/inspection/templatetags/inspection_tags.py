@@ -3,6 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
+
+from victimjourney.inspection import registry
 
 register = template.Library()
 
@@ -20,7 +23,15 @@ def interval(count: Any) -> str:
     found = count.interval
     if not found:
         return "–"
-    return f"{found[0] * 100:.1f}% to {found[1] * 100:.1f}%"
+    return _("%(low)s to %(high)s") % {"low": f"{found[0] * 100:.1f}%",
+                                       "high": f"{found[1] * 100:.1f}%"}
+
+
+@register.filter
+def translated(text: str) -> str:
+    """Words of the metric registry (a title, a numerator or denominator in words, an outcome,
+    a stage, a dimension, a position against the limits) in the page's language."""
+    return registry.translated(text)
 
 
 @register.filter
