@@ -37,7 +37,8 @@ def test_schedules_load_and_every_kind_has_a_basis_trigger_period_and_action():
     schedules = schedules_load()
     assert list(schedules) == [
         "journey.group1", "journey.group2", "journey.group3", "duties", "notifications",
-        "linkage", "judgements", "portal.codes", "portal.throttles", "audit"]
+        "linkage", "judgements", "portal.codes", "portal.throttles", "privacy.requests",
+        "audit"]
     for schedule in schedules.values():
         assert schedule.action in ("anonymise", "delete")
         assert schedule.trigger in TRIGGERS

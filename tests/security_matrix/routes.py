@@ -180,6 +180,8 @@ ROUTES: dict[str, Route] = {
     "portal-complaint": Route("portal", _fixed("/portal/complaint/"), "event", "record", "own"),
     "portal-rate": Route("portal", _fixed(f"/portal/rate/{ENTITLEMENT}/"), "event", "record",
                          "own"),
+    "portal-data": Route("portal", _fixed("/portal/your-data/"), "victim", "access_request",
+                         "own"),
 }
 
 # --- the URL patterns, as the resolver lists them ----------------------------------------------

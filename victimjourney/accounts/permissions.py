@@ -131,6 +131,9 @@ FIELD_SETS: tuple[FieldSet, ...] = (
              "flag)",
              _grants(_upto("involved", SENSITIVE_FIELDS["contact_domestic_abuse"]),
                      _upto("own", {VICTIM}))),
+    FieldSet("victim", "access_request", "ask for a copy of the personal data held about "
+             "oneself (UK GDPR art. 15; the copy is sent after a person has read it)",
+             _grants(_upto("own", {VICTIM}))),
     FieldSet("duty", "read", "entitlement, owed by, due, status, explanation", READ_CASE),
     FieldSet("duty", "team", "the team view: every duty the organisation owes, counted",
              _grants(_upto("own", CAN_SUPERVISE))),

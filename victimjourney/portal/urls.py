@@ -16,4 +16,5 @@ urlpatterns = [
     path("review/", views.review, name="portal-review"),
     path("complaint/", views.complaint, name="portal-complaint"),
     path("rate/<str:entitlement>/", views.rate, name="portal-rate"),
+    path("your-data/", views.your_data, name="portal-data"),
 ]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +32,7 @@ from victimjourney.portal.forms import (
     UpdatesForm,
     VpsForm,
 )
+from victimjourney.privacy.requests import access_request, access_request_open
 from victimjourney.victims.models import Victim
 
 SESSION_VICTIM = "portal_victim"
@@ -257,3 +259,18 @@ def rate(request: HttpRequest, victim: Victim, entitlement: str) -> HttpResponse
         messages.success(request, _("Thank you for your feedback."))
         return redirect("portal-rights")
     return render(request, "portal/form.html", {"form": form, "title": _(titles[entitlement])})
+
+
+@portal_victim
+def your_data(request: HttpRequest, victim: Victim) -> HttpResponse:
+    """Ask for a copy of the personal data held about you (UK GDPR art. 15). A person reads it
+    before it is sent (other people's details are redacted), so the page takes the request
+    and says by when it is due; asking again while one is open changes nothing."""
+    if request.method == "POST":
+        made, new = access_request(victim=victim, now=clock.now())
+        if new:
+            messages.success(request, _("We have your request. We will send you a copy of "
+                                        "your personal data by %(date)s.")
+                             % {"date": formats.date_format(made.due_on, "j F Y")})
+        return redirect("portal-data")
+    return render(request, "portal/data.html", {"open": access_request_open(victim)})

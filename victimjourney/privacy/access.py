@@ -33,6 +33,7 @@ from victimjourney.organisations.selectors import organisation_refs
 from victimjourney.portal.models import OneTimeCode
 from victimjourney.privacy.models import CaseRetention
 from victimjourney.privacy.redact import STAFF_FIELDS, THIRD_PARTY, People, Redactor
+from victimjourney.privacy.requests import access_requests_fulfil
 from victimjourney.privacy.schedules import case_due
 from victimjourney.privacy.selectors import case_facts
 from victimjourney.privacy.services import schedules_in_force
@@ -287,4 +288,6 @@ def subject_access_export(*, reference: str, victim_key: str, out: str | Path,
     paths["json"].write_text(subject_access_json(document), encoding="utf-8")
     paths["pdf"].write_bytes(subject_access_pdf(document))
     subject_access_audit(document=document, user=user, what="json and pdf")
+    access_requests_fulfil(reference=reference, victim_key=victim_key, user=user,
+                           now=clock.now())
     return paths

@@ -9,9 +9,13 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from victimjourney.core import clock
 from victimjourney.core.errors import NotFound
 from victimjourney.privacy.access import (
     JSON_NAME,
@@ -22,7 +26,8 @@ from victimjourney.privacy.access import (
     subject_access_pdf,
 )
 from victimjourney.privacy.forms import SubjectAccessForm
-from victimjourney.privacy.models import CaseRetention
+from victimjourney.privacy.models import CaseRetention, SubjectAccessRequest
+from victimjourney.privacy.requests import access_requests_fulfil
 
 
 @admin.register(CaseRetention)
@@ -50,7 +55,9 @@ class CaseRetentionAdmin(admin.ModelAdmin):
         """Administrators only: the export holds a victim's whole record."""
         if not request.user.is_superuser:
             raise PermissionDenied
-        form = SubjectAccessForm(request.POST or None)
+        # A request's "Export" link fills in its case and victim.
+        form = SubjectAccessForm(request.POST or None, initial={
+            "reference": request.GET.get("reference", ""), "victim": request.GET.get("victim", "")})
         if request.method == "POST" and form.is_valid():
             try:
                 document = subject_access_collect(reference=form.cleaned_data["reference"],
@@ -60,6 +67,9 @@ class CaseRetentionAdmin(admin.ModelAdmin):
             else:
                 kind = form.cleaned_data["format"]
                 subject_access_audit(document=document, user=request.user, what=kind)
+                access_requests_fulfil(reference=form.cleaned_data["reference"],
+                                       victim_key=form.cleaned_data["victim"],
+                                       user=request.user, now=clock.now())
                 if kind == "pdf":
                     response = HttpResponse(subject_access_pdf(document),
                                             content_type="application/pdf")
@@ -73,3 +83,31 @@ class CaseRetentionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "privacy/admin_subject_access.html", {
             **self.admin_site.each_context(request), "form": form,
             "title": _("Subject access export"), "opts": self.model._meta})
+
+
+@admin.register(SubjectAccessRequest)
+class SubjectAccessRequestAdmin(admin.ModelAdmin):
+    """Victims' requests for their data, the oldest due first; each is fulfilled by the export
+    (its "Export" link), which records who made it and when."""
+
+    list_display = ("case_reference", "victim_key", "received_at", "due_on", "fulfilled_at",
+                    "fulfilled_by", "export")
+    list_filter = (("fulfilled_at", admin.EmptyFieldListFilter), "due_on")
+    search_fields = ("case_reference",)
+    ordering = ("fulfilled_at", "due_on", "id")
+
+    @admin.display(description=gettext_lazy("Export"))
+    def export(self, obj: SubjectAccessRequest) -> str:
+        url = reverse("admin:privacy_subject_access")
+        return format_html('<a href="{}?{}">{}</a>', url,
+                           urlencode({"reference": obj.case_reference, "victim": obj.victim_key}),
+                           _("Export"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

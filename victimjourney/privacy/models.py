@@ -17,3 +17,24 @@ class CaseRetention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} anonymised {self.applied_at:%Y-%m-%d} ({self.schedule})"
+
+
+class SubjectAccessRequest(models.Model):
+    """A victim's request, through the portal, for a copy of the personal data held about
+    them (UK GDPR art. 15). Due one calendar month after it was received (art. 12(3));
+    fulfilled when an administrator exports the subject access document for that victim."""
+
+    victim = models.ForeignKey("victims.Victim", on_delete=models.CASCADE, related_name="+")
+    case_reference = models.CharField(max_length=100)
+    victim_key = models.CharField(max_length=100)
+    received_at = models.DateTimeField()
+    due_on = models.DateField()
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["fulfilled_at", "due_on"], name="sar_open_by_due")]
+
+    def __str__(self) -> str:
+        return f"{self.case_reference}/{self.victim_key} received {self.received_at:%Y-%m-%d}"

@@ -174,6 +174,14 @@ SCHEDULES: tuple[Schedule, ...] = (
         f"{DPA_S39}. A window lasts at most an hour; a locked key is kept until its lock ends.",
     ),
     Schedule(
+        "privacy.requests", "Victims' requests for a copy of their data (case reference, victim "
+        "key, when received, due and fulfilled, by whom)", ("privacy.SubjectAccessRequest",),
+        "created", Period(years=6), "delete",
+        f"UK GDPR art. 5(2) (accountability: showing each request was answered in time) and "
+        f"{DPA_S39}. 6 years follows the Limitation Act 1980 period for claims, as for the "
+        f"audit log. {TO_CONFIRM}.",
+        notes="A victim's requests also go with the victim's record."),
+    Schedule(
         "audit", "Audit entries (who read or recorded what, when)", ("audit.AuditEntry",),
         "created", Period(years=6), "delete",
         f"Data Protection Act 2018 Part 3, s.62 (logs of consultation and disclosure, used to "

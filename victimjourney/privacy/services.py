@@ -42,7 +42,7 @@ from victimjourney.privacy.anonymise import (
     payload_anonymise,
     text_anonymise,
 )
-from victimjourney.privacy.models import CaseRetention
+from victimjourney.privacy.models import CaseRetention, SubjectAccessRequest
 from victimjourney.privacy.schedules import CaseDue, CaseFacts, Schedule, schedules_load
 from victimjourney.privacy.selectors import case_id_chunks, cases_due
 from victimjourney.victims.models import CategoryRecord, Victim
@@ -280,7 +280,10 @@ def _own_clock_due(schedules: Mapping[str, Schedule], as_of: dt.datetime
                    ) -> dict[str, tuple[str, models.QuerySet]]:
     codes = schedules["portal.codes"].period.before(as_of)
     windows = schedules["portal.throttles"].period.before(as_of)
+    requests = schedules["privacy.requests"].period.before(as_of)
     return {
+        "privacy.requests": ("privacy.SubjectAccessRequest", SubjectAccessRequest.objects.filter(
+            received_at__lt=requests)),
         "portal.codes": ("portal.OneTimeCode", OneTimeCode.objects.filter(created_at__lt=codes)),
         "portal.throttles": ("portal.Throttle", Throttle.objects.filter(
             window_start__lt=windows).exclude(locked_until__gt=as_of)),
