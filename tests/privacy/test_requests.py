@@ -4,6 +4,7 @@ due first, and the export fulfils them; the requests have a retention period of 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -100,6 +101,12 @@ def test_administrators_see_the_requests_and_an_export_fulfils_them(cases, clien
         subject_access_export(reference=G3, victim_key="V1", out=tmp_path)
     assert sorted(SubjectAccessRequest.objects.values_list("fulfilled_by", flat=True)) == [
         "admin.one", "subject_access command"]
+    document = json.loads((tmp_path / "subject-access.json").read_text(encoding="utf-8"))
+    assert document["requests"] == [
+        {"received_at": "2026-01-31T15:00:00+00:00", "due_on": "2026-02-28",
+         "fulfilled_at": "2026-02-03T15:00:00+00:00"},
+        {"received_at": "2026-02-04T15:00:00+00:00", "due_on": "2026-03-04",
+         "fulfilled_at": None}]  # the export is made before it fulfils the request
 
 
 @pytest.mark.django_db

@@ -31,7 +31,7 @@ from victimjourney.linkage.models import CandidateLink, CategoryProposal, LinkRe
 from victimjourney.notifications.models import Notice
 from victimjourney.organisations.selectors import organisation_refs
 from victimjourney.portal.models import OneTimeCode
-from victimjourney.privacy.models import CaseRetention
+from victimjourney.privacy.models import CaseRetention, SubjectAccessRequest
 from victimjourney.privacy.redact import STAFF_FIELDS, THIRD_PARTY, People, Redactor
 from victimjourney.privacy.requests import access_requests_fulfil
 from victimjourney.privacy.schedules import case_due
@@ -246,6 +246,10 @@ def subject_access_collect(*, reference: str, victim_key: str) -> dict[str, Any]
             "activity": [a for a in audit if a["action"].startswith("portal_")],
         },
         "linkage": _linkage(victim, redactor),
+        "requests": [{"received_at": _iso(r.received_at), "due_on": _iso(r.due_on),
+                      "fulfilled_at": _iso(r.fulfilled_at)}
+                     for r in SubjectAccessRequest.objects.filter(victim=victim)
+                     .order_by("received_at", "id")],
         "audit": [a for a in audit if not a["action"].startswith("portal_")],
         "retention": _retention(case),
         "redaction": {
