@@ -29,6 +29,7 @@ SIGNED_IN_PAGES = {
     "Messages": "/portal/messages/",
     "statement form": "/portal/statement/",
     "complaint form": "/portal/complaint/",
+    "data request": "/portal/your-data/",
 }
 H1 = {
     "My case": "My case",
@@ -36,6 +37,7 @@ H1 = {
     "Messages": "Messages",
     "statement form": "Make a Victim Personal Statement",
     "complaint form": "Make a complaint",
+    "data request": "Ask for a copy of your personal data",
 }
 EXIT_TARGET = "**/*bbc.co.uk/**"
 
