@@ -121,13 +121,13 @@ def make_staff(reference_data):
     return make
 
 
-def sign_in(page, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the real sign-in form and wait for My duties."""
+def sign_in(page, username: str, password: str = PASSWORD, landing: str = "**/duties/") -> None:
+    """Sign in through the real sign-in form and wait for the page it lands on (My duties)."""
     page.goto("/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/duties/")
+    page.wait_for_url(landing)
 
 
 def today() -> dt.date:

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, axe_check, today
+from tests.browser.conftest import axe_check, sign_in, today
 
 METRIC = "entitlement.suspect_charged"
 
@@ -26,11 +26,7 @@ def inspector_page(page, make_staff):
               if dt.datetime.fromisoformat(e["occurred_at"]) <= now]
     feed_import(lines=[json.dumps(e) + "\n" for e in events], source="browser-test")
     make_staff("inspector", "police:metropolitan", "inspector")
-    page.goto("/sign-in/")
-    page.get_by_label("Username").fill("inspector")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    sign_in(page, "inspector")
     return page
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, axe_check
+from tests.browser.conftest import axe_check, sign_in
 from tests.browser.test_workspace import CASE, kent_case  # noqa: F401 (a fixture)
 
 PAGES = (
@@ -25,11 +25,7 @@ PAGES = (
 @pytest.fixture
 def supervisor_page(page, make_staff, kent_case):  # noqa: F811
     make_staff("supervisor", "police:kent", "supervisor")
-    page.goto("/sign-in/")
-    page.get_by_label("Username").fill("supervisor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/duties/")
+    sign_in(page, "supervisor")
     return page
 
 

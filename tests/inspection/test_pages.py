@@ -2,10 +2,8 @@
 
 import datetime as dt
 import io
-import json
 
 import pytest
-from django.core.cache import cache
 
 from tests.helpers import lines, raw
 from victimjourney.accounts.services import staff_create
@@ -15,20 +13,8 @@ from victimjourney.core import clock
 from victimjourney.duties.services import feed_import
 from victimjourney.inspection.models import Judgement, SampledFile
 from victimjourney.inspection.services import judgement_record, sample_draw
-from victimjourney.synthetic.generator import generate
 
 NOW = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def data(db):
-    cache.clear()
-    with clock.frozen(NOW):
-        feed_import(lines=[json.dumps(line) for line in generate(cases=400, seed=11,
-                                                                 year=2024)],
-                    source="synthetic")
-    yield
-    cache.clear()
 
 
 def sign_in(client, role, organisation="police:kent", username=None):

@@ -4,24 +4,20 @@ read in Welsh; in English they read as before, and the registry's values stay En
 
 import datetime as dt
 import io
-import json
 import re
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
 from victimjourney.accounts.services import staff_create
 from victimjourney.cases.models import Case
 from victimjourney.core import clock
-from victimjourney.duties.services import feed_import
 from victimjourney.inspection.metrics import DIMENSION_LABELS, Count
 from victimjourney.inspection.registry import FINDINGS, OUTCOME_LABELS, all_metrics, translated
 from victimjourney.inspection.services import judgement_record, sample_draw
 from victimjourney.inspection.stats import POSITIONS
 from victimjourney.inspection.templatetags.inspection_tags import interval
 from victimjourney.journey.catalogue import STAGES
-from victimjourney.synthetic.generator import generate
 
 NOW = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
 CALL_HANDLING_CY = ("Troseddau a gofnodwyd: a adroddwyd i’r gwasanaeth trin galwadau fel "
@@ -31,17 +27,6 @@ REFERRAL_CY = "Atgyfeirio at wasanaethau i ddioddefwyr"
 FRTI_CY = "FRTI: hysbysiadau i deuluoedd mewn profedigaeth yn bodloni’r safon"
 INTERVAL_CY = re.compile(r"\d+\.\d% i \d+\.\d%")
 INTERVAL_EN = re.compile(r"\d+\.\d% to \d+\.\d%")
-
-
-@pytest.fixture
-def data(db):
-    cache.clear()
-    with clock.frozen(NOW):
-        feed_import(lines=[json.dumps(line) for line in generate(cases=400, seed=11,
-                                                                 year=2024)],
-                    source="synthetic")
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from tests.helpers import lines, raw
-from tests.portal.test_portal import NOW, sign_in
+from tests.helpers import raw
+from tests.portal.test_portal import NOW, sign_in, welsh_speaker_in_gwent
 from tests.workspace.conftest import signed_in
 from victimjourney.core import clock
-from victimjourney.duties.services import feed_import
 from victimjourney.organisations.reference import DATA, local_name, shipped_organisations
 
 
@@ -40,14 +39,8 @@ def test_the_name_follows_the_active_language(language, expected):
 def test_welsh_pages_name_the_force_in_welsh(client: Client):
     ref = "GWE/7/26"
     with clock.frozen(NOW):
-        feed_import(lines=lines(
-            raw("g1", "crime.reported", "2026-11-16 09:00", case=ref, offence="assault",
-                provider="police:gwent"),
-            raw("g2", "victim.identified", "2026-11-16 09:00", case=ref, victim="V1",
-                kind="person", name="Sam Hughes", language="cy", provider="police:gwent",
-                contact={"email": "sam@example.invalid"}),
-            raw("g3", "suspect.arrested", "2026-11-17 10:00", case=ref, provider="police:gwent"),
-        ), source="test")
+        welsh_speaker_in_gwent(ref, "sam@example.invalid", raw(
+            "g3", "suspect.arrested", "2026-11-17 10:00", case=ref, provider="police:gwent"))
         client.get("/language/cy/?next=/portal/")
         assert sign_in(client, reference=ref).status_code == 302
         text = client.get("/portal/case/").content.decode()

@@ -205,16 +205,21 @@ def test_csrf_is_enforced(case):
     assert not mail.outbox
 
 
+def welsh_speaker_in_gwent(ref: str, email: str, *more: dict) -> None:
+    """A Gwent case whose victim V1 speaks Welsh and gave EMAIL; MORE events after."""
+    feed_import(lines=lines(
+        raw(f"{ref}-1", "crime.reported", "2026-11-16 09:00", case=ref, offence="assault",
+            provider="police:gwent"),
+        raw(f"{ref}-2", "victim.identified", "2026-11-16 09:00", case=ref, victim="V1",
+            kind="person", name="Cerys", language="cy", provider="police:gwent",
+            contact={"email": email}),
+        *more), source="test")
+
+
 def test_a_welsh_speaking_victim_is_answered_in_welsh_unless_the_browser_chose(client):
     ref = "GWE/8/26"
     with clock.frozen(NOW):
-        feed_import(lines=lines(
-            raw("w1", "crime.reported", "2026-11-16 09:00", case=ref, offence="assault",
-                provider="police:gwent"),
-            raw("w2", "victim.identified", "2026-11-16 09:00", case=ref, victim="V1",
-                kind="person", name="Cerys", language="cy", provider="police:gwent",
-                contact={"email": "cerys@example.invalid"}),
-        ), source="test")
+        welsh_speaker_in_gwent(ref, "cerys@example.invalid")
         response = sign_in(client, reference=ref, contact="cerys@example.invalid")
         assert response.cookies["django_language"].value == "cy"
         assert 'lang="cy"' in client.get("/portal/case/").content.decode()

@@ -30,12 +30,8 @@ from victimjourney.privacy.models import CaseRetention, SubjectAccessRequest
 from victimjourney.privacy.requests import access_requests_fulfil
 
 
-@admin.register(CaseRetention)
-class CaseRetentionAdmin(admin.ModelAdmin):
-    list_display = ("case", "schedule", "mopi_group", "clear_from", "due_at", "applied_at")
-    list_filter = ("schedule", "mopi_group")
-    search_fields = ("case__reference",)
-    change_list_template = "privacy/admin_caseretention_changelist.html"
+class ReadOnly(admin.ModelAdmin):
+    """Records written by the system, never by hand in the admin."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -45,6 +41,15 @@ class CaseRetentionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(CaseRetention)
+class CaseRetentionAdmin(ReadOnly):
+    list_display = ("case", "schedule", "mopi_group", "clear_from", "due_at", "applied_at")
+    list_filter = ("schedule", "mopi_group")
+    search_fields = ("case__reference",)
+    change_list_template = "privacy/admin_caseretention_changelist.html"
+
 
     def get_urls(self) -> list[URLPattern]:
         extra = [path("subject-access/", self.admin_site.admin_view(self.subject_access_view),
@@ -86,7 +91,7 @@ class CaseRetentionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubjectAccessRequest)
-class SubjectAccessRequestAdmin(admin.ModelAdmin):
+class SubjectAccessRequestAdmin(ReadOnly):
     """Victims' requests for their data, the oldest due first; each is fulfilled by the export
     (its "Export" link), which records who made it and when."""
 
@@ -103,11 +108,3 @@ class SubjectAccessRequestAdmin(admin.ModelAdmin):
                            urlencode({"reference": obj.case_reference, "victim": obj.victim_key}),
                            _("Export"))
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
