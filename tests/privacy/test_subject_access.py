@@ -132,6 +132,26 @@ def test_pdf_renders_with_the_subjects_name_and_no_one_elses(export):
 
 
 @pytest.mark.django_db
+def test_the_pdf_is_in_the_subjects_own_language_whoever_exports_it(document):
+    from django.utils import translation
+
+    from victimjourney.privacy.access import subject_access_pdf
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    _paths, doc = document
+    texts = {}
+    for language in ("en", "cy"):
+        welsh = {**doc, "subject": {**doc["subject"], "language": language}}
+        with translation.override("en"):  # the administrator's page is in English
+            pdf = subject_access_pdf(welsh)
+        texts[language] = subprocess.run(["pdftotext", "-", "-"], input=pdf,
+                                         capture_output=True, check=True).stdout.decode()
+    assert "Your personal data" in texts["en"]
+    assert "Eich data personol" in texts["cy"] and "Your personal data" not in texts["cy"]
+
+
+@pytest.mark.django_db
 def test_a_corrected_name_appears_corrected(cases):
     with clock.frozen(IMPORTED + dt.timedelta(days=2)):
         feed_import(lines=lines(raw(

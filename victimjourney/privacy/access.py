@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from victimjourney.accounts.roles import ROLES
 from victimjourney.audit.models import AuditEntry
@@ -263,9 +264,13 @@ def subject_access_collect(*, reference: str, victim_key: str) -> dict[str, Any]
 
 
 def subject_access_pdf(document: dict[str, Any]) -> bytes:
+    """The document as the person reads it: a PDF in their own language (English or Welsh,
+    as recorded on the victim), whoever exports it."""
     from weasyprint import HTML
 
-    html = render_to_string("privacy/subject_access.html", {"doc": document})
+    language = document["subject"].get("language")
+    with translation.override(language if language in ("en", "cy") else "en"):
+        html = render_to_string("privacy/subject_access.html", {"doc": document})
     return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
 
 
