@@ -36,12 +36,14 @@ from victimjourney.core.errors import DomainError, FeedError, FeedErrors
 from victimjourney.duties.loading import StoredFacts, rows_in, stored_cases, stored_digests
 from victimjourney.duties.models import ImportCheckpoint, ImportLine
 from victimjourney.duties.services import (
+    ANALYZE_AFTER,
     CHUNK_LINES,
     MAX_ERRORS,
     ChunkImporter,
     ImportResult,
     batch_close,
     checks_immediate,
+    imported_tables_analyze,
 )
 from victimjourney.journey.feed import REF_FIELDS, JourneyEvent, check_batch, parse_lines
 from victimjourney.journey.models import ImportBatch
@@ -334,4 +336,6 @@ def feed_import_file(
         batch_close(checkpoint.batch, result, identity.sha256)
         checkpoint.finished_at = clock.now()
         checkpoint.save()
+    if result.events_new >= ANALYZE_AFTER:
+        imported_tables_analyze()  # committed batches: autovacuum would, but later
     return result, checkpoint

@@ -19,13 +19,14 @@ from typing import TextIO
 
 from django.db import connection, transaction
 
-from victimjourney.cases.models import Case
+from victimjourney.cases.models import Case, CaseOrganisation
 from victimjourney.core import clock
 from victimjourney.core.bulk import (
     copies_in_background,
     ids_allocate,
     index_lookups,
     is_postgres,
+    tables_analyze,
 )
 from victimjourney.core.errors import FeedError, FeedErrors
 from victimjourney.duties.engine import CaseEvaluation, evaluate_case
@@ -38,15 +39,23 @@ from victimjourney.duties.projections import (
     victim_ids_needed,
 )
 from victimjourney.journey.feed import JourneyEvent, parse_lines
-from victimjourney.journey.models import ImportBatch
+from victimjourney.journey.models import Event, ImportBatch
 from victimjourney.journey.selectors import case_events
 from victimjourney.notifications import outbox
 from victimjourney.organisations.reference import OrganisationRef
 from victimjourney.organisations.selectors import organisation_refs
-from victimjourney.victims.models import Victim
+from victimjourney.victims.models import CategoryRecord, Victim
 
 MAX_ERRORS = 1000
 CHUNK_LINES = 5000
+# An import that stores at least this many events analyses the tables it filled before it
+# commits (`core.bulk.tables_analyze`): what follows it is planned from the rows it stored.
+ANALYZE_AFTER = 10_000
+
+
+def imported_tables_analyze() -> None:
+    tables_analyze([m._meta.db_table for m in (Event, Duty, Case, CaseOrganisation, Victim,
+                                                CategoryRecord)])
 
 
 @dataclass
@@ -197,6 +206,8 @@ def feed_import(
         if importer.errors:
             transaction.set_rollback(True)
             importer.raise_errors()
+        if result.events_new >= ANALYZE_AFTER:
+            imported_tables_analyze()
         batch_close(batch, result, digest.hexdigest())
     return result
 
