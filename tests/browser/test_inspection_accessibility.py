@@ -16,8 +16,12 @@ METRIC = "entitlement.suspect_charged"
 
 @pytest.fixture
 def inspector_page(page, make_staff):
+    from django.core.cache import cache
+
     from victimjourney.duties.services import feed_import
     from victimjourney.synthetic.generator import generate
+
+    cache.clear()  # the dashboards' figures are cached a quarter of an hour (by earlier tests)
 
     start = dt.datetime.combine(today() - dt.timedelta(days=200), dt.time(9),
                                 tzinfo=dt.UTC)
@@ -27,7 +31,8 @@ def inspector_page(page, make_staff):
     feed_import(lines=[json.dumps(e) + "\n" for e in events], source="browser-test")
     make_staff("inspector", "police:metropolitan", "inspector")
     sign_in(page, "inspector")
-    return page
+    yield page
+    cache.clear()
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
