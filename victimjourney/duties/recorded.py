@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -40,6 +41,8 @@ PREDICATES = {
     "most_serious_crime": pgettext_lazy("a victim who is", "a victim of the most serious crime"),
     "bereaved_close_relative": pgettext_lazy("a victim who is", "a bereaved close relative"),
 }
+
+_PREDICATE_BY_LABEL = {label: PREDICATES[code] for label, code in _LABEL_BY_TEXT.items()}
 
 NOT_OWED_TO = {
     "business": gettext_noop("the entitlement is not owed to a business"),
@@ -130,7 +133,16 @@ def _day(iso: str) -> str:
 
 
 def _predicate(label: str) -> str:
-    return str(PREDICATES[_LABEL_BY_TEXT[label]])
+    return str(_PREDICATE_BY_LABEL[label])
+
+
+def _each(text: str, sep: str, words: Mapping[str, Any], join: str = ", ") -> str | None:
+    """Each SEP-separated item of TEXT in the active language (WORDS: its words by the English
+    item), joined by JOIN; None if an item is not one the engine writes."""
+    items = text.split(sep)
+    if not all(item in words for item in items):
+        return None
+    return join.join(str(words[item]) for item in items)
 
 
 def _tag(label: str) -> str:
@@ -141,11 +153,9 @@ def _most_serious(text: str) -> str:
     if text in MOST_SERIOUS:
         return str(MOST_SERIOUS[text])
     hate = re.fullmatch(r"hate crime \((.+)\)", text)
-    if hate:
-        strands = hate.group(1).split(", ")
-        if all(s in HATE_STRANDS for s in strands):
-            return _("hate crime (%(strands)s)") % {
-                "strands": ", ".join(str(HATE_STRANDS[s]) for s in strands)}
+    strands = _each(hate.group(1), ", ", HATE_STRANDS) if hate else None
+    if strands is not None:
+        return _("hate crime (%(strands)s)") % {"strands": strands}
     # As the engine wrote a crime its force recorded as most serious until November 2026 (the
     # stored reason stays until the case is next evaluated); now it writes the offence alone.
     recorded = re.fullmatch(r"(.+), recorded as one of the most serious crimes", text)
@@ -161,23 +171,24 @@ def _not_eligible(text: str) -> str | None:
     if text in SENTENCES:
         return _(SENTENCES[text])
     who = re.fullmatch(r"owed only to a victim who is (.+)", text)
-    if who:
-        labels = who.group(1).split(" or ")
-        if all(label in _LABEL_BY_TEXT for label in labels):
-            return _("owed only to a victim who is %(categories)s") % {
-                "categories": _(" or ").join(_predicate(label) for label in labels)}
+    categories = _each(who.group(1), " or ", _PREDICATE_BY_LABEL, _(" or ")) if who else None
+    if categories is not None:
+        return _("owed only to a victim who is %(categories)s") % {"categories": categories}
     cases = re.fullmatch(r"owed only in cases of (.+)", text)
-    if cases:
-        flags = cases.group(1).split(", ")
-        if all(f in CASE_FLAGS for f in flags):
-            return _("owed only in cases of %(facts)s") % {
-                "facts": ", ".join(str(CASE_FLAGS[f]) for f in flags)}
+    facts = _each(cases.group(1), ", ", CASE_FLAGS) if cases else None
+    if facts is not None:
+        return _("owed only in cases of %(facts)s") % {"facts": facts}
     return None
 
 
 def _ineligible(match: re.Match[str]) -> str:
     why = _not_eligible(match.group(1))
     return match.group(0) if why is None else _("not eligible: %(why)s") % {"why": why}
+
+
+def _dated(template: str) -> Callable[[re.Match[str]], str]:
+    """TEMPLATE's sentence with the date and event id recorded in it: the date written out."""
+    return lambda m: _(template) % {"date": _day(m.group(1)), "event": m.group(2)}
 
 
 def _categorised(match: re.Match[str]) -> str:
@@ -196,14 +207,12 @@ def _categorised(match: re.Match[str]) -> str:
 _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"not eligible: (.+)"), _ineligible),
     (re.compile(rf"the victim opted out of the Victim Contact Scheme on {_DAY} \((.+)\)"),
-     lambda m: _("the victim opted out of the Victim Contact Scheme on %(date)s (%(event)s)")
-     % {"date": _day(m.group(1)), "event": m.group(2)}),
+     _dated(gettext_noop("the victim opted out of the Victim Contact Scheme on %(date)s "
+                         "(%(event)s)"))),
     (re.compile(rf"the victim declined referral on {_DAY} \((.+)\)"),
-     lambda m: _("the victim declined referral on %(date)s (%(event)s)")
-     % {"date": _day(m.group(1)), "event": m.group(2)}),
+     _dated(gettext_noop("the victim declined referral on %(date)s (%(event)s)"))),
     (re.compile(rf"the victim opted out on {_DAY} \((.+)\)"),
-     lambda m: _("the victim opted out on %(date)s (%(event)s)")
-     % {"date": _day(m.group(1)), "event": m.group(2)}),
+     _dated(gettext_noop("the victim opted out on %(date)s (%(event)s)"))),
     (re.compile(rf"the victim was under 18 on the offence date \(aged (\d+) on {_DAY}\)"),
      lambda m: _("the victim was under 18 on the offence date (aged %(age)s on %(date)s)")
      % {"age": m.group(1), "date": _day(m.group(2))}),

@@ -34,6 +34,7 @@ from victimjourney.portal.forms import (
 )
 from victimjourney.privacy.requests import access_request, access_request_open
 from victimjourney.victims.models import Victim
+from victimjourney.web.views import language_remember
 
 SESSION_VICTIM = "portal_victim"
 SESSION_SEEN = "portal_seen"
@@ -108,9 +109,7 @@ def code(request: HttpRequest) -> HttpResponse:
             if (settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
                     and victim.language in dict(settings.LANGUAGES)):
                 # No language chosen on this browser: the portal speaks the victim's own.
-                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, victim.language,
-                                    max_age=365 * 24 * 3600, samesite="Lax",
-                                    secure=request.is_secure(), httponly=True)
+                language_remember(request, response, victim.language)
             return response
     return render(request, "portal/form.html", {
         "form": form, "title": _("Enter your code"),

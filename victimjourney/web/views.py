@@ -40,9 +40,14 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
                                            require_https=request.is_secure()):
         target = "/"
     response = HttpResponseRedirect(target)
+    language_remember(request, response, code)
+    return response
+
+
+def language_remember(request: HttpRequest, response: HttpResponse, code: str) -> None:
+    """Keep CODE as this browser's language for a year (the cookie LocaleMiddleware reads)."""
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600,
                         samesite="Lax", secure=request.is_secure(), httponly=True)
-    return response
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
